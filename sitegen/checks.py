@@ -1,0 +1,96 @@
+"""Checks on the rendered HTML: internal links, #fragments and required meta.
+
+The HTML is our own output (Jinja and Python-Markdown quote attributes with
+double quotes), so a regular expression finds links and ids fast enough to
+run on every build.
+"""
+from __future__ import annotations
+
+import html
+import re
+from posixpath import normpath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .errors import ErrorCollector
+from .routes import Route
+
+_ID = re.compile(r'\sid="([^"]*)"')
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_REQUIRED = (
+    (re.compile(r"<html[^>]*\slang=\"[^\"]+\""), "an html lang attribute"),
+    (re.compile(r"<title>[^<]+</title>"), "a <title>"),
+    (re.compile(r'<meta name="description" content="[^"]+"'), "a meta description"),
+)
+_H1 = re.compile(r"<h1[\s>]")
+
+
+def page_ids(page_html: str) -> set[str]:
+    return {html.unescape(value) for value in _ID.findall(page_html)}
+
+
+def _resolve(href: str, page_url: str) -> tuple[str, str] | None:
+    """(target URL path, fragment) for an internal link, None for external ones."""
+    href = html.unescape(href)
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return page_url, unquote(parts.fragment)
+    target = urljoin(page_url, parts.path)
+    keep_slash = target.endswith("/")
+    target = normpath(target)
+    if keep_slash and not target.endswith("/"):
+        target += "/"
+    return unquote(target), unquote(parts.fragment)
+
+
+def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector) -> None:
+    """Check links, fragments and required elements of every rendered page.
+
+    `pages` maps URL -> (route, html). A broken link is reported at the
+    Markdown line that holds it when there is one, otherwise once per
+    template and target.
+    """
+    ids_by_url = {url: page_ids(page_html) for url, (_, page_html) in pages.items()}
+    reported_template_links: set[tuple[str, str]] = set()
+    for url, (route, page_html) in pages.items():
+        for pattern, what in _REQUIRED:
+            if not pattern.search(page_html):
+                errors.add(f"templates/{route.template}.html", 0, 0, f"{url} has no {what}")
+        h1_count = len(_H1.findall(page_html))
+        if h1_count != 1:
+            errors.add(f"templates/{route.template}.html", 0, 0,
+                       f"{url} has {h1_count} <h1> headings; a page needs exactly one",
+                       "use ## and deeper headings inside Markdown; the title is the h1")
+        for href in set(_LINK.findall(page_html)):
+            resolved = _resolve(href, url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            problem = ""
+            if target in pages:
+                if fragment and fragment not in ids_by_url[target]:
+                    problem = f"the link '{href}' points to '#{fragment}', which is not a heading or id on {target}"
+            elif target in static_urls:
+                if fragment:
+                    problem = f"the link '{href}' has a #fragment, but {target} is not a page"
+            elif target + "/" in pages:
+                problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
+            else:
+                problem = f"the link '{href}' leads to no page on this site"
+            if problem:
+                _report_link(route, href, problem, errors, reported_template_links)
+
+
+def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set) -> None:
+    raw = html.unescape(href)
+    for path, text, first_line in route.markdown_sources:
+        for needle in (f"]({raw}", f"({raw}", f'"{raw}"', raw):
+            index = text.find(needle)
+            if index >= 0:
+                errors.add(path, first_line + text.count("\n", 0, index), 0, problem)
+                return
+    key = (route.template, href)
+    if key not in seen:
+        seen.add(key)
+        errors.add(f"templates/{route.template}.html", 0, 0, f"{problem} (first seen on {route.url})")

@@ -1,0 +1,132 @@
+"""Command line: parse arguments, run the pipeline, print results, set exit codes.
+
+Exit codes: 0 success, 1 problems in the site's sources, 2 usage errors
+(bad arguments, unusable output folder, port in use), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from .errors import BuildFailed, SiteError
+from .pipeline import BuildOptions, RenderedSite, build_site
+from .writer import UnsafeOutput, check_output_location, write_site
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("build", "check", "serve")
+
+
+def _base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a web address; write it like https://www.example.com")
+    return value
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+                        help="the site's folder, holding site_config.yaml (default: the current folder)")
+    common.add_argument("--output", type=Path, metavar="DIR", help="where to write the site (default: ROOT/output)")
+    common.add_argument("--base-url", type=_base_url, metavar="URL",
+                        help="public address of the site, overriding base_url in site_config.yaml")
+    common.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    common.add_argument("--debug", action="store_true", help="show Python tracebacks for unexpected errors")
+
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build the site from content/, templates/, static/ and site_config.yaml.",
+        epilog="Without a command, 'build' is run. Exit codes: 0 built, 1 content errors, 2 usage errors.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("build", parents=[common], help="build the site into the output folder (default)",
+                        description="Build the site into the output folder, replacing it only if the build succeeds.")
+    commands.add_parser("check", parents=[common], help="validate everything and check links; write nothing",
+                        description="Validate the sources, render every page in a temporary folder and check "
+                                    "all internal links and fragments, without touching the output folder.")
+    serve = commands.add_parser("serve", parents=[common], help="preview the site with live reload",
+                                description="Build, serve the site and rebuild it when a source changes.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    return parser
+
+
+def format_errors(errors: list[SiteError]) -> str:
+    count = len(errors)
+    lines = [str(error) for error in errors]
+    lines.append(f"{count} error{'s' if count != 1 else ''} found.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(arg in COMMANDS for arg in argv if not arg.startswith("-")):
+        argv.insert(0, "build")
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    root = args.root
+    if not (root / "site_config.yaml").is_file():
+        print(f"error: {root.resolve()} is not a site folder (it has no site_config.yaml); "
+              "run from the site's folder or pass --root", file=sys.stderr)
+        return EXIT_USAGE
+    output = args.output if args.output is not None else root / "output"
+    try:
+        check_output_location(output, root)
+    except UnsafeOutput as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
+                           serving=args.command == "serve")
+    try:
+        if args.command == "serve":
+            from .server import serve  # imported here: livereload is only needed for previews
+
+            return serve(options, output, args.host, args.port, args.open, debug=args.debug)
+        return _build(options, output, write=args.command == "build")
+    except KeyboardInterrupt:
+        print("\nInterrupted; the output folder was left as it was.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: no traceback unless asked
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"error: unexpected {type(exc).__name__}: {exc}\n"
+                  "The output folder was left as it was. Run again with --debug to see the details.", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def _build(options: BuildOptions, output: Path, write: bool) -> int:
+    try:
+        site = build_site(options)
+    except BuildFailed as failed:
+        print(format_errors(failed.errors), file=sys.stderr)
+        print("The output folder was left as it was." if write else "Nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    if write:
+        try:
+            write_site(output, site.pages, site.static_files)
+        except OSError as exc:
+            print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
+            return EXIT_CONTENT
+        print(_summary(site, f"into {_display(output)}"))
+    else:
+        with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
+            write_site(Path(scratch) / "site", site.pages, site.static_files)
+        print(_summary(site, "checked; nothing written"))
+    return EXIT_OK
+
+
+def _summary(site: RenderedSite, where: str) -> str:
+    return f"{len(site.pages)} pages, {len(site.static_files)} assets {where} in {site.seconds:.2f} s"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) + "/"
+    except ValueError:
+        return str(path) + "/"

@@ -1,0 +1,131 @@
+"""The components an editor can place with a directive, and the tables behind them.
+
+Templates and directives share these builders and the partials in
+templates/components/, so a table looks the same wherever it appears.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import did_you_mean
+from .markup import Directive, DirectiveError
+from .models import ComparisonRow, Condition, Service
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonTable:
+    caption: str
+    columns: list[Service]
+    rows: list[tuple[str, list]]  # (label, one cell per column: str or list of str)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionMatrix:
+    caption: str
+    columns: list[Service]
+    rows: list[tuple[Condition, list[bool]]]
+
+
+def _cell(service: Service, field: str):
+    value = getattr(service, field)
+    if field in ("conditions", "locations"):
+        return [item.name for item in value]
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def comparison_table(services: list[Service], rows: list[ComparisonRow]) -> ComparisonTable:
+    names = [service.name for service in services]
+    caption = "Comparison of " + (" and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1])
+    return ComparisonTable(caption, list(services), [(row.label, [_cell(s, row.field) for s in services]) for row in rows])
+
+
+def condition_matrix(conditions: list[Condition], services: list[Service]) -> ConditionMatrix:
+    rows = [(condition, [service in condition.services for service in services]) for condition in conditions]
+    return ConditionMatrix("Conditions each service addresses", list(services), rows)
+
+
+@dataclass(slots=True)
+class ComponentRenderer:
+    """Renders directives into HTML with the component partials.
+
+    `render_partial(template name, variables)` renders a template with the
+    site context; it is supplied by the pipeline.
+    """
+
+    services: list[Service]
+    comparison_rows: list[ComparisonRow]
+    render_partial: Callable[[str, dict], str]
+
+    def __call__(self, directive: Directive) -> str:
+        handler = DIRECTIVES.get(directive.name)
+        if handler is None:
+            raise DirectiveError(f"unknown directive '{directive.name}'",
+                                 did_you_mean(directive.name, DIRECTIVES) or "known directives: " + ", ".join(DIRECTIVES))
+        allowed = handler[1]
+        for option in directive.options:
+            if option not in allowed:
+                raise DirectiveError(f"unknown option '{option}'",
+                                     did_you_mean(option, allowed) or
+                                     ("it takes no options" if not allowed else "known options: " + ", ".join(allowed)))
+        return handler[0](self, directive)
+
+    def _services(self, slugs) -> list[Service]:
+        by_slug = {service.slug: service for service in self.services}
+        chosen = []
+        for slug in slugs:
+            if slug not in by_slug:
+                raise DirectiveError(f"unknown service '{slug}'",
+                                     did_you_mean(slug, by_slug) or "known services: " + ", ".join(by_slug))
+            chosen.append(by_slug[slug])
+        return chosen
+
+    def comparison(self, directive: Directive) -> str:
+        services = self._services(directive.arguments) if directive.arguments else self.services
+        rows = self.comparison_rows
+        if "rows" in directive.options:
+            by_field = {row.field: row for row in self.comparison_rows}
+            rows = []
+            for name in filter(None, directive.options["rows"].split(",")):
+                if name not in by_field:
+                    raise DirectiveError(f"unknown comparison row '{name}'",
+                                         did_you_mean(name, by_field) or "rows: " + ", ".join(by_field))
+                rows.append(by_field[name])
+        if not rows:
+            raise DirectiveError("no rows to compare", "name rows like rows=purpose,focus")
+        return self.render_partial("components/comparison.html", {"table": comparison_table(services, rows)})
+
+    def call_to_action(self, directive: Directive) -> str:
+        self._no_arguments(directive)
+        variables = {"cta_id": f"cta-line-{directive.line}"}
+        if "heading" in directive.options:
+            variables["heading"] = directive.options["heading"]
+        return self.render_partial("components/cta.html", variables)
+
+    def locations(self, directive: Directive) -> str:
+        self._no_arguments(directive)
+        level = directive.options.get("heading-level", "2")
+        if level not in ("2", "3", "4"):
+            raise DirectiveError(f"heading-level must be 2, 3 or 4, not '{level}'")
+        return self.render_partial("components/location_cards.html", {"heading_level": int(level)})
+
+    def conditions(self, directive: Directive) -> str:
+        if len(directive.arguments) != 1:
+            raise DirectiveError("name exactly one service", "for example '::: conditions medical-massage'")
+        (service,) = self._services(directive.arguments)
+        return self.render_partial("components/condition_list.html", {"service": service})
+
+    def _no_arguments(self, directive: Directive) -> None:
+        if directive.arguments:
+            raise DirectiveError(f"takes no arguments, found '{' '.join(directive.arguments)}'")
+
+
+# name -> (handler, allowed options)
+DIRECTIVES: dict[str, tuple[Callable[[ComponentRenderer, Directive], str], tuple[str, ...]]] = {
+    "comparison": (ComponentRenderer.comparison, ("rows",)),
+    "call-to-action": (ComponentRenderer.call_to_action, ("heading",)),
+    "locations": (ComponentRenderer.locations, ("heading-level",)),
+    "conditions": (ComponentRenderer.conditions, ()),
+}

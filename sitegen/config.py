@@ -1,0 +1,93 @@
+"""site_config.yaml: its schema, with a one-line doc per key, and its loader."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ErrorCollector, SiteError
+from .models import CallToAction, Colors, MarkdownOptions, NavItem, SiteConfig
+from .schema import INVALID, Boolean, Context, Field, HexColor, ListOf, Record, SitePath, Text, Url
+from .yamlsource import YamlProblem, parse_yaml, read_text
+
+CONFIG_FILE = "site_config.yaml"
+
+NAV_ITEM = Record({
+    "title": Field(Text(), "the link text"),
+    "url": Field(SitePath(), "the page it links to, e.g. /services/"),
+}, name="navigation entry")
+
+COLORS = Record({
+    "primary": Field(HexColor(), "buttons and links"),
+    "primary_text": Field(HexColor(), "text on primary-coloured buttons", False, "#ffffff"),
+    "accent": Field(HexColor(), "highlights and the draft banner"),
+    "text": Field(HexColor(), "body text", False, "#1f2a2e"),
+    "background": Field(HexColor(), "page background", False, "#fbfaf7"),
+    "surface": Field(HexColor(), "cards and tables", False, "#ffffff"),
+}, name="colour list")
+
+CTA = Record({
+    "heading": Field(Text(), "heading of the call-to-action block"),
+    "text": Field(Text(), "one or two sentences under the heading"),
+    "book_label": Field(Text(), "label of the booking button", False, "Book an appointment"),
+    "call_label": Field(Text(), "word before a location on call buttons", False, "Call"),
+}, name="call to action")
+
+MARKDOWN = Record({
+    "smart_quotes": Field(Boolean(), "turn straight quotes and -- into typographic ones", False, True),
+    "toc_depth": Field(Text(pattern=r"[1-6](?:-[1-6])?", expected="a heading range such as 2-3"),
+                       "heading levels listed in a page's table of contents", False, "2-3"),
+    "allow_unsafe_html": Field(Boolean(), "allow any raw HTML in Markdown, unchecked (off: scripts, iframes and on* attributes are errors)", False, False),
+}, name="Markdown option list")
+
+DEFAULT_MARKDOWN = {"smart_quotes": True, "toc_depth": "2-3", "allow_unsafe_html": False}
+
+SITE_CONFIG = Record({
+    "name": Field(Text(), "the site's name, shown in the header and page titles"),
+    "tagline": Field(Text(), "a short line shown under the name on the home page"),
+    "base_url": Field(Url(), "the public address of the site, e.g. https://www.example.com"),
+    "language": Field(Text(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", expected="a language code",
+                           hint="for example en or en-US"), "the language of the content", False, "en"),
+    "business_name": Field(Text(), "the legal or trading name, shown in the footer"),
+    "booking_url": Field(Url(), "where 'Book an appointment' leads"),
+    "navigation": Field(ListOf(NAV_ITEM), "the main menu, in order"),
+    "colors": Field(COLORS, "brand colours"),
+    "cta": Field(CTA, "wording of the call-to-action block"),
+    "markdown": Field(MARKDOWN, "Markdown options", False, DEFAULT_MARKDOWN),
+}, name="site configuration")
+
+
+def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None) -> SiteConfig | None:
+    """Read and validate site_config.yaml; None (with errors reported) if it is unusable."""
+    path = root / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        errors.add(CONFIG_FILE, 0, 0, "file not found", "every site needs a site_config.yaml at its root")
+        return None
+    try:
+        node = parse_yaml(read_text(raw, CONFIG_FILE), CONFIG_FILE)
+    except YamlProblem as problem:
+        errors.extend([problem.error])
+        return None
+    if node is None:
+        errors.add(CONFIG_FILE, 1, 0, "file is empty", "see the README for the keys it needs")
+        return None
+    values = SITE_CONFIG(node, "", Context(CONFIG_FILE, errors))
+    if values is INVALID:
+        return None
+    markdown = values["markdown"]
+    return SiteConfig(
+        name=values["name"],
+        tagline=values["tagline"],
+        base_url=(base_url or values["base_url"]).rstrip("/"),
+        language=values["language"],
+        business_name=values["business_name"],
+        booking_url=values["booking_url"],
+        navigation=tuple(NavItem(**item) for item in values["navigation"]),
+        colors=Colors(**values["colors"]),
+        cta=CallToAction(**values["cta"]),
+        markdown=MarkdownOptions(**markdown),
+    )
+
+
+def config_error(message: str) -> SiteError:
+    return SiteError(CONFIG_FILE, 0, 0, message)

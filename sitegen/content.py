@@ -1,0 +1,119 @@
+"""Markdown pages and articles: strict front matter, one Document each."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import ErrorCollector
+from .models import Document
+from .schema import INVALID, Boolean, Context, DateValue, Field, Integer, Record, SitePath, Text
+from .yamlsource import YamlProblem, parse_yaml, read_text
+
+TEMPLATE_NAME = Text(pattern=r"[a-z0-9_-]+", expected="a template name",
+                     hint="give the file name in templates/ without .html, e.g. page")
+
+FRONT_MATTER = Record({
+    "title": Field(Text(), "the page title, shown as its heading"),
+    "description": Field(Text(), "one or two sentences for search results (the meta description)"),
+    "template": Field(TEMPLATE_NAME, "the template in templates/ to render with", False, None),
+    "draft": Field(Boolean(), "true keeps the page out of the site until it is ready", False, False),
+    "date": Field(DateValue(), "publication date, YYYY-MM-DD", False, None),
+    "weight": Field(Integer(), "order among pages listed together; lower comes first", False, 0),
+    "url": Field(SitePath(), "a URL to use instead of the one from the file name, e.g. /about-us/", False, None),
+}, name="front matter")
+
+_FILE_STEM = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def split_front_matter(text: str, rel: str, errors: ErrorCollector) -> tuple[str, str, int] | None:
+    """Return (front matter, body, body's first line) or None after reporting why not."""
+    if not text.startswith("---"):
+        errors.add(rel, 1, 1, "missing front matter",
+                   "start the file with a line '---', then title: and description:, then another '---'")
+        return None
+    first_newline = text.find("\n")
+    if first_newline == -1 or text[:first_newline].rstrip() != "---":
+        errors.add(rel, 1, 1, "the first line must be exactly '---'")
+        return None
+    closing = _FENCE.search(text, first_newline + 1)
+    if closing is None:
+        errors.add(rel, 1, 1, "front matter is not closed", "add a line '---' after the last front-matter key")
+        return None
+    front = text[first_newline + 1:closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return front, text[body_start:], body_line
+
+
+def url_for_source(kind: str, relative: Path) -> str:
+    """The URL a page or article gets from its file path."""
+    parts = list(relative.with_suffix("").parts)
+    if kind == "article":
+        return f"/articles/{parts[-1]}/"
+    if parts[-1] == "index":
+        parts.pop()
+    return "/" + "".join(part + "/" for part in parts)
+
+
+def load_document(kind: str, path: Path, root: Path, section: Path, errors: ErrorCollector) -> Document | None:
+    """Read one Markdown file into a Document, reporting every front-matter problem."""
+    rel = path.relative_to(root).as_posix()
+    relative = path.relative_to(section)
+    bad_parts = [part for part in relative.with_suffix("").parts if not _FILE_STEM.fullmatch(part)]
+    if bad_parts:
+        errors.add(rel, 0, 0, f"'{bad_parts[0]}' cannot be part of a URL",
+                   "name files and folders with lowercase letters, digits and hyphens, e.g. first-visit.md")
+        return None
+    try:
+        text = read_text(path.read_bytes(), rel)
+    except YamlProblem as problem:
+        errors.extend([problem.error])
+        return None
+    split = split_front_matter(text, rel, errors)
+    if split is None:
+        return None
+    front, body, body_line = split
+    try:
+        node = parse_yaml(front, rel, line_offset=1)
+    except YamlProblem as problem:
+        errors.extend([problem.error])
+        return None
+    if node is None:
+        errors.add(rel, 2, 1, "front matter is empty", "give at least title: and description:")
+        return None
+    values = FRONT_MATTER(node, "", Context(rel, errors))
+    if values is INVALID:
+        return None
+    if kind == "article" and values["date"] is None:
+        errors.add(rel, node.line, node.column, "missing required key 'date' (articles need a publication date, YYYY-MM-DD)")
+        return None
+    return Document(
+        kind=kind,
+        source=rel,
+        title=values["title"],
+        description=values["description"],
+        template=values["template"] or kind,
+        draft=values["draft"],
+        date=values["date"],
+        weight=values["weight"],
+        url=values["url"] or url_for_source(kind, relative),
+        body_markdown=body,
+        body_line=body_line,
+        key_lines={key: key_node.line for key, (key_node, _) in node.items.items()},
+    )
+
+
+def load_documents(root: Path, errors: ErrorCollector) -> list[Document]:
+    """All pages (content/pages/**/*.md) and articles (content/articles/*.md)."""
+    documents = []
+    for kind, folder, pattern in (("page", "content/pages", "**/*.md"), ("article", "content/articles", "*.md")):
+        section = root / folder
+        if not section.is_dir():
+            continue
+        for path in sorted(section.glob(pattern)):
+            if path.is_file():
+                document = load_document(kind, path, root, section, errors)
+                if document is not None:
+                    documents.append(document)
+    return documents

@@ -1,0 +1,219 @@
+"""Plain data classes for everything a template can see.
+
+These are the records the loaders produce after validation. Templates read them
+as attributes; nothing here touches the disk or knows about Jinja.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One entry of the site navigation."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Colors:
+    """Brand colours (hex strings such as '#1f5f5b')."""
+
+    primary: str
+    primary_text: str
+    accent: str
+    text: str
+    background: str
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallToAction:
+    """Wording of the default call-to-action block."""
+
+    heading: str
+    text: str
+    book_label: str
+    call_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownOptions:
+    """Options for the Markdown converter."""
+
+    smart_quotes: bool
+    toc_depth: str
+    allow_unsafe_html: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The validated contents of site_config.yaml."""
+
+    name: str
+    tagline: str
+    base_url: str
+    language: str
+    business_name: str
+    booking_url: str
+    navigation: tuple[NavItem, ...]
+    colors: Colors
+    cta: CallToAction
+    markdown: MarkdownOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A North American phone number stored once, shown two ways."""
+
+    digits: str  # ten digits, e.g. '3155550142'
+
+    @property
+    def e164(self) -> str:
+        """'+13155550142', for tel: links."""
+        return "+1" + self.digits
+
+    @property
+    def href(self) -> str:
+        return "tel:" + self.e164
+
+    @property
+    def display(self) -> str:
+        """'(315) 555-0142', for people."""
+        d = self.digits
+        return f"({d[:3]}) {d[3:6]}-{d[6:]}"
+
+    def __str__(self) -> str:
+        return self.display
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningHours:
+    """Opening hours of one weekday; opens/closes are None when closed."""
+
+    day: str  # 'Monday'
+    opens: str | None  # '09:00'
+    closes: str | None  # '19:00'
+
+    @property
+    def closed(self) -> bool:
+        return self.opens is None
+
+    @property
+    def display(self) -> str:
+        """'9:00 AM – 7:00 PM' or 'Closed'."""
+        if self.opens is None or self.closes is None:
+            return "Closed"
+        return f"{_twelve_hour(self.opens)} – {_twelve_hour(self.closes)}"
+
+
+def _twelve_hour(hhmm: str) -> str:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    suffix = "AM" if hours < 12 else "PM"
+    return f"{(hours % 12) or 12}:{minutes:02d} {suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Coordinates:
+    latitude: float
+    longitude: float
+
+
+@dataclass(slots=True, eq=False)
+class Service:
+    """A massage service. `conditions` and `locations` are filled in from
+    conditions.yaml and locations.yaml, which are their single source."""
+
+    slug: str
+    name: str
+    summary: str
+    body_html: str
+    purpose: str
+    diagnosis: str
+    care_plan: str
+    session_frequency: str
+    focus: str
+    techniques: tuple[str, ...]
+    benefits: tuple[str, ...]
+    insurance: str
+    url: str
+    conditions: list["Condition"] = field(default_factory=list)
+    locations: list["Location"] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class Condition:
+    """A condition one or more services address."""
+
+    slug: str
+    name: str
+    summary: str
+    body_html: str
+    url: str
+    services: list[Service] = field(default_factory=list)
+    # How each service helps with this condition, keyed by service slug.
+    service_notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True, eq=False)
+class Location:
+    """One clinic location."""
+
+    slug: str
+    name: str
+    street_address: str
+    city: str
+    region: str
+    postal_code: str
+    country: str
+    phone: Phone
+    email: str
+    hours: tuple[OpeningHours, ...]
+    booking_url: str
+    directions_url: str
+    coordinates: Coordinates | None
+    parking: str
+    accessibility: str
+    url: str
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.street_address}, {self.city}, {self.region} {self.postal_code}"
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    """One row of the service comparison: a Service field and its label."""
+
+    field: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(slots=True, eq=False)
+class Document:
+    """A Markdown page or article after its front matter was validated."""
+
+    kind: str  # 'page' or 'article'
+    source: str  # path relative to the site root, for messages
+    title: str
+    description: str
+    template: str
+    draft: bool
+    date: date | None
+    weight: int
+    url: str
+    body_markdown: str
+    body_line: int  # line of the source where the body starts
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+    body_html: str = ""
+    toc: tuple[TocEntry, ...] = ()

@@ -1,0 +1,229 @@
+"""The build, stage by stage: load -> validate -> plan routes -> render -> check.
+
+Writing is left to the caller (`build` writes, `check` does not), so every
+stage here works in memory. Problems are collected across a stage and raised
+together as BuildFailed.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from .checks import check_pages
+from .components import ComponentRenderer, comparison_table, condition_matrix
+from .config import CONFIG_FILE, load_config
+from .content import load_documents
+from .data import load_data
+from .errors import BuildFailed, ErrorCollector
+from .markup import MarkdownRenderer
+from .models import Document, NavItem
+from .render import BuildInfo, page_info, render_page
+from .routes import Route, RoutePlan, document_route, output_path_for
+from .templating import TEMPLATE_DIR, create_environment, template_error
+from .yamlsource import YamlProblem, read_text
+
+STATIC_DIR = "static"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    base_url: str | None = None
+    drafts: bool = False
+    serving: bool = False
+
+
+@dataclass(slots=True)
+class RenderedSite:
+    """A complete site in memory, ready for the writer."""
+
+    pages: dict[str, str]  # output path -> HTML
+    static_files: dict[str, Path]  # output path -> source file
+    seconds: float = 0.0
+    routes: list[Route] = field(default_factory=list)
+
+
+def build_site(options: BuildOptions) -> RenderedSite:
+    """Run every stage but the write; raise BuildFailed with all problems found."""
+    started = time.perf_counter()
+    root = options.root
+    errors = ErrorCollector()
+
+    # Load and validate.
+    config = load_config(root, errors, options.base_url)
+    documents = load_documents(root, errors)
+    data = load_data(root, errors, config.booking_url if config else "",
+                     lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
+    static_files = _collect_static(root)
+    if errors or config is None or data is None:
+        raise BuildFailed(errors.sorted())
+
+    # Plan routes.
+    published = [d for d in documents if options.drafts or not d.draft]
+    plan = _plan_routes(published, data, errors)
+    for relative in static_files:
+        url = "/" + relative
+        if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
+            errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
+                       "rename or move it")
+    _check_navigation(root, config.navigation, plan, errors)
+    env = create_environment(root)
+    templates = _load_templates(env, plan, root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
+
+    # Render Markdown, then pages.
+    articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
+    site_context = {
+        "site": config,
+        "services": data.services,
+        "conditions": data.conditions,
+        "locations": data.locations,
+        "comparison_rows": data.comparison_rows,
+        "articles": articles,
+        "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        "comparison_table": lambda services=None, rows=None: comparison_table(
+            services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
+        "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
+    }
+
+    def render_partial(name: str, variables: dict) -> str:
+        return env.get_template(name).render({**site_context, **variables})
+
+    markdown = MarkdownRenderer(config.markdown, ComponentRenderer(data.services, data.comparison_rows, render_partial))
+    _render_markdown(markdown, published, data.bodies, root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
+
+    rendered: dict[str, tuple[Route, str]] = {}
+    seen_template_errors: set[tuple[str, int, str]] = set()
+    for route in plan:
+        crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
+        page = page_info(route, config.base_url, crumbs)
+        try:
+            rendered[route.url] = (route, render_page(templates[route.template], route, page, site_context))
+        except Exception as exc:  # a template may raise anything; report it at its line
+            error = template_error(exc, root, route.url)
+            key = (error.path, error.line, error.message.split(" (rendering ")[0])
+            if key not in seen_template_errors:
+                seen_template_errors.add(key)
+                errors.extend([error])
+    if errors:
+        raise BuildFailed(errors.sorted())
+
+    # Check the rendered HTML.
+    check_pages(rendered, {"/" + relative for relative in static_files}, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
+
+    pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
+    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
+
+
+def _plan_routes(documents: list[Document], data, errors: ErrorCollector) -> RoutePlan:
+    plan = RoutePlan(errors)
+    for document in documents:
+        route = document_route(document)
+        route.line = document.key_lines.get("url", 1)
+        plan.add(route)
+    data_dir = "content/data"
+    plan.add(Route("/articles/", "articles", "articles", "Articles",
+                   "Articles about massage therapy: what it is for and how to choose.", "content/articles"))
+    plan.add(Route("/services/", "services", "services", "Massage services",
+                   "Our massage services compared side by side.", f"{data_dir}/services.yaml"))
+    for service in data.services:
+        plan.add(Route(service.url, "service", "service", service.name, service.summary,
+                       f"{data_dir}/services.yaml", 0, service))
+    plan.add(Route("/conditions/", "conditions", "conditions", "Conditions we treat",
+                   "Conditions massage can help with, and which service addresses each.", f"{data_dir}/conditions.yaml"))
+    for condition in data.conditions:
+        plan.add(Route(condition.url, "condition", "condition", condition.name, condition.summary,
+                       f"{data_dir}/conditions.yaml", 0, condition))
+    plan.add(Route("/locations/", "locations", "locations", "Our locations",
+                   "Addresses, phone numbers, opening hours and directions.", f"{data_dir}/locations.yaml"))
+    for location in data.locations:
+        plan.add(Route(location.url, "location", "location", location.name,
+                       f"Massage therapy in {location.city}, {location.region}: address, phone, hours and directions.",
+                       f"{data_dir}/locations.yaml", 0, location))
+    plan.add(Route("/404.html", "404", "404", "Page not found",
+                   "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
+    for record, _, source, first_line in data.bodies:
+        route = plan.routes.get(record.url)
+        if route is not None:
+            route.markdown_sources.append((source, _, first_line))
+    return plan
+
+
+def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors: ErrorCollector) -> dict:
+    templates = {}
+    for route in plan:
+        if route.template in templates:
+            continue
+        try:
+            templates[route.template] = env.get_template(route.template + ".html")
+        except jinja2.TemplateNotFound as exc:
+            if exc.name == route.template + ".html":
+                document = route.record if isinstance(route.record, Document) else None
+                line = document.key_lines.get("template", 1) if document else 0
+                errors.add(route.source, line, 0, f"template '{route.template}' not found in {TEMPLATE_DIR}/",
+                           f"create {TEMPLATE_DIR}/{route.template}.html or use another template")
+            else:
+                errors.extend([template_error(exc, root)])
+            templates[route.template] = None
+        except jinja2.TemplateError as exc:
+            errors.extend([template_error(exc, root)])
+            templates[route.template] = None
+    return templates
+
+
+def _check_navigation(root: Path, navigation, plan: RoutePlan, errors: ErrorCollector) -> None:
+    text = (root / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
+    for item in navigation:
+        if item.url.split("#")[0] not in plan:
+            index = text.find(item.url)
+            line = text.count("\n", 0, index) + 1 if index >= 0 else 0
+            errors.add(CONFIG_FILE, line, 0, f"navigation entry '{item.title}' links to {item.url}, which is not a page",
+                       "fix the url or add the page")
+
+
+def _render_markdown(markdown: MarkdownRenderer, documents, bodies, root: Path, errors: ErrorCollector) -> None:
+    for document in documents:
+        result = markdown.convert(document.body_markdown, document.source, document.body_line)
+        document.body_html, document.toc = result.html, result.toc
+        errors.extend(result.errors)
+    for record, text, source, first_line in bodies:
+        result = markdown.convert(text, source, first_line)
+        record.body_html = result.html
+        errors.extend(result.errors)
+
+
+def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
+    content = (root / "content").resolve()
+    path = (content / relative).resolve()
+    if content not in path.parents:
+        errors.add(referrer, line, 0, f"body_file '{relative}' is outside content/", "give a path inside content/, e.g. services/x.md")
+        return None
+    rel = path.relative_to(root.resolve()).as_posix()
+    try:
+        return read_text(path.read_bytes(), rel), rel, 1
+    except FileNotFoundError:
+        errors.add(referrer, line, 0, f"body_file 'content/{relative}' does not exist", "check the file name")
+    except YamlProblem as problem:
+        errors.extend([problem.error])
+    return None
+
+
+def _collect_static(root: Path) -> dict[str, Path]:
+    folder = root / STATIC_DIR
+    if not folder.is_dir():
+        return {}
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            files[relative.as_posix()] = path
+    return files

@@ -1,0 +1,67 @@
+"""Rendering one page: a pure function of (route, site context) -> HTML."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import jinja2
+from markupsafe import Markup
+
+from .models import Document, NavItem, TocEntry
+from .routes import Route
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What a template knows about the page it is rendering (`page`)."""
+
+    title: str
+    description: str
+    url: str
+    canonical_url: str
+    kind: str
+    template: str
+    draft: bool
+    date: date | None
+    body_html: Markup
+    toc: tuple[TocEntry, ...]
+    breadcrumbs: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInfo:
+    """`build` in templates: facts about this build rather than the content."""
+
+    year: int
+    serving: bool
+    drafts: bool
+
+
+def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> PageInfo:
+    record = route.record
+    document = record if isinstance(record, Document) else None
+    body = getattr(record, "body_html", "") or ""
+    return PageInfo(
+        title=route.title,
+        description=route.description,
+        url=route.url,
+        canonical_url=base_url + route.url,
+        kind=route.kind,
+        template=route.template,
+        draft=bool(document and document.draft),
+        date=document.date if document else None,
+        body_html=Markup(body),
+        toc=document.toc if document else (),
+        breadcrumbs=breadcrumbs,
+    )
+
+
+def render_page(template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
+    """Render one page. Reads only its arguments; writes nothing."""
+    variables = dict(site_context)
+    variables["page"] = page
+    if route.kind in ("service", "condition", "location"):
+        variables[route.kind] = route.record
+    elif isinstance(route.record, Document):
+        variables["document"] = route.record
+    return template.render(variables)

@@ -1,0 +1,328 @@
+"""Declared schemas for configuration, data files and front matter.
+
+A schema is a tree of small validators. Each takes a positioned YAML node and
+returns a plain Python value, or reports what is wrong (with the node's line
+and column) and returns INVALID. Records report unknown keys with a
+'did you mean' hint and missing required keys at the mapping's position.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from .errors import ErrorCollector, did_you_mean
+from .yamlsource import YMap, YNode, YScalar, YSeq
+
+INVALID: Any = object()
+
+
+@dataclass(slots=True)
+class Context:
+    """Where we are: the file for messages and the collector for problems."""
+
+    path: str
+    errors: ErrorCollector
+
+    def report(self, node: YNode, where: str, message: str, hint: str = "") -> Any:
+        prefix = f"{where}: " if where else ""
+        self.errors.add(self.path, node.line, node.column, prefix + message, hint)
+        return INVALID
+
+
+def describe(node: YNode) -> str:
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    if node.value is None:
+        return "nothing"
+    return repr(node.text)
+
+
+class Kind:
+    """Base validator. `expected` is a short phrase for messages."""
+
+    expected = "a value"
+
+    def __call__(self, node: YNode, where: str, ctx: Context) -> Any:
+        raise NotImplementedError
+
+
+class Text(Kind):
+    """Text as the editor wrote it; unquoted numbers, times and dates included."""
+
+    expected = "text"
+
+    def __init__(self, allow_empty: bool = False, pattern: str | None = None, expected: str | None = None, hint: str = ""):
+        self.allow_empty = allow_empty
+        self.pattern = re.compile(pattern) if pattern else None
+        self.hint = hint
+        if expected:
+            self.expected = expected
+
+    def __call__(self, node, where, ctx):
+        if not isinstance(node, YScalar) or (node.plain and isinstance(node.value, bool)):
+            return ctx.report(node, where, f"expected {self.expected}, found {describe(node)}", self.hint)
+        text = node.text.strip() if node.plain else node.text
+        if node.plain and node.value is None:
+            text = ""
+        if not text and not self.allow_empty:
+            return ctx.report(node, where, f"is empty; expected {self.expected}", self.hint)
+        if self.pattern and not self.pattern.fullmatch(text):
+            return ctx.report(node, where, f"{text!r} is not {self.expected}", self.hint)
+        return self.check(text, node, where, ctx)
+
+    def check(self, text: str, node: YScalar, where: str, ctx: Context) -> Any:
+        return text
+
+
+class Slug(Text):
+    def __init__(self):
+        super().__init__(pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*", expected="a slug",
+                         hint="use lowercase letters a-z, digits and single hyphens, e.g. 'deep-tissue'")
+
+
+class Url(Text):
+    """An absolute http(s) URL."""
+
+    def __init__(self):
+        super().__init__(pattern=r"https?://[^\s/$.?#][^\s]*", expected="a web address",
+                         hint="write the full address starting with https://")
+
+
+class SitePath(Text):
+    """A site-relative URL such as /services/ (no '..', no backslashes)."""
+
+    def __init__(self):
+        super().__init__(pattern=r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+/?)*(?:#[A-Za-z0-9_-]+)?",
+                         expected="a site path", hint="start with / and use only letters, digits, '-', '_' and '/', e.g. /about-us/")
+
+    def check(self, text, node, where, ctx):
+        if any(part in ("..", ".") for part in text.split("#")[0].split("/")):
+            return ctx.report(node, where, f"{text!r} may not contain '.' or '..' segments", self.hint)
+        return text
+
+
+class Email(Text):
+    def __init__(self):
+        super().__init__(pattern=r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", expected="an email address",
+                         hint="for example clinic@example.com")
+
+
+class PhoneNumber(Text):
+    """A North American number: ten digits, optionally with +1, spaces, dots, dashes, brackets."""
+
+    expected = "a phone number"
+
+    def __init__(self):
+        super().__init__(expected="a phone number", hint="write ten digits with the area code, e.g. (315) 555-0142")
+
+    def check(self, text, node, where, ctx):
+        if not re.fullmatch(r"[0-9()+.\-\s]+", text):
+            return ctx.report(node, where, f"{text!r} is not a phone number", self.hint)
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 11 and digits.startswith("1"):
+            digits = digits[1:]
+        if len(digits) != 10:
+            return ctx.report(node, where, f"{text!r} is not a phone number", self.hint)
+        return digits
+
+
+class HexColor(Text):
+    def __init__(self):
+        super().__init__(pattern=r"#(?:[0-9a-fA-F]{3}){1,2}", expected="a colour", hint="write it as #rrggbb, in quotes, e.g. \"#1d5c57\"")
+
+
+class DateValue(Text):
+    expected = "a date"
+
+    def __init__(self):
+        super().__init__(pattern=r"\d{4}-\d{2}-\d{2}", expected="a date", hint="write it as YYYY-MM-DD, e.g. 2026-11-02")
+
+    def check(self, text, node, where, ctx):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return ctx.report(node, where, f"{text!r} is not a real date", self.hint)
+
+
+class HoursRange(Text):
+    """'09:00-17:30' or 'closed'; returns (opens, closes) or None."""
+
+    def __init__(self):
+        super().__init__(expected="opening hours", hint="write HH:MM-HH:MM in 24-hour time, e.g. 09:00-17:30, or closed")
+
+    def check(self, text, node, where, ctx):
+        if text.lower() == "closed":
+            return None
+        match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)", text)
+        if not match:
+            return ctx.report(node, where, f"{text!r} is not {self.expected}", self.hint)
+        opens, closes = f"{match[1]}:{match[2]}", f"{match[3]}:{match[4]}"
+        if closes <= opens:
+            return ctx.report(node, where, f"{text!r} closes before it opens", self.hint)
+        return (opens, closes)
+
+
+class Choice(Text):
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+        super().__init__(expected="one of " + ", ".join(self.choices))
+
+    def check(self, text, node, where, ctx):
+        if text not in self.choices:
+            return ctx.report(node, where, f"{text!r} is not {self.expected}", did_you_mean(text, self.choices))
+        return text
+
+
+class Boolean(Kind):
+    expected = "true or false"
+
+    def __call__(self, node, where, ctx):
+        if isinstance(node, YScalar) and node.plain and isinstance(node.value, bool):
+            return node.value
+        return ctx.report(node, where, f"expected true or false, found {describe(node)}")
+
+
+class Integer(Kind):
+    expected = "a whole number"
+
+    def __call__(self, node, where, ctx):
+        if isinstance(node, YScalar) and node.plain and isinstance(node.value, int) and not isinstance(node.value, bool):
+            return node.value
+        return ctx.report(node, where, f"expected a whole number, found {describe(node)}")
+
+
+class Number(Kind):
+    expected = "a number"
+
+    def __call__(self, node, where, ctx):
+        if isinstance(node, YScalar) and node.plain and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool) and math.isfinite(node.value):
+            return float(node.value)
+        return ctx.report(node, where, f"expected a number, found {describe(node)}")
+
+
+class ListOf(Kind):
+    def __init__(self, item: Kind, allow_empty: bool = False, unique: bool = False):
+        self.item = item
+        self.allow_empty = allow_empty
+        self.unique = unique
+        self.expected = f"a list of {item.expected}"
+
+    def __call__(self, node, where, ctx):
+        if not isinstance(node, YSeq):
+            return ctx.report(node, where, f"expected {self.expected}, found {describe(node)}",
+                              "write one item per line, each starting with '- '")
+        if not node.items and not self.allow_empty:
+            return ctx.report(node, where, "is an empty list; expected at least one item")
+        values = []
+        seen: dict[Any, int] = {}
+        for index, item in enumerate(node.items):
+            value = self.item(item, f"{where}[{index}]", ctx)
+            if value is INVALID:
+                continue
+            if self.unique and isinstance(value, str):
+                if value in seen:
+                    ctx.report(item, f"{where}[{index}]", f"{value!r} is listed twice")
+                    continue
+                seen[value] = index
+            values.append(value)
+        return tuple(values)
+
+
+class MapOf(Kind):
+    """A mapping whose keys are validated by `key` and values by `value`."""
+
+    def __init__(self, key: Kind, value: Kind):
+        self.key = key
+        self.value = value
+        self.expected = "a mapping"
+
+    def __call__(self, node, where, ctx):
+        if not isinstance(node, YMap):
+            return ctx.report(node, where, f"expected a mapping, found {describe(node)}")
+        result = {}
+        for name, (key_node, value_node) in node.items.items():
+            key = self.key(key_node, f"{where}.{name}" if where else name, ctx)
+            value = self.value(value_node, f"{where}.{name}" if where else name, ctx)
+            if key is not INVALID and value is not INVALID:
+                result[key] = value
+        return result
+
+
+@dataclass(slots=True)
+class Field:
+    """One key of a record: its validator, whether it is required, and what it is for."""
+
+    kind: Kind
+    doc: str
+    required: bool = True
+    default: Any = None
+
+
+@dataclass(slots=True)
+class Record(Kind):
+    """A mapping with a fixed set of documented keys; unknown keys are errors."""
+
+    fields: dict[str, Field]
+    name: str = "mapping"
+    check: Callable[[dict, YMap, str, Context], None] | None = field(default=None)
+
+    @property
+    def expected(self):  # type: ignore[override]
+        return f"a {self.name}"
+
+    def __call__(self, node, where, ctx):
+        if not isinstance(node, YMap):
+            return ctx.report(node, where, f"expected a {self.name} (key: value lines), found {describe(node)}")
+        values: dict[str, Any] = {}
+        ok = True
+        for key, (key_node, value_node) in node.items.items():
+            spec = self.fields.get(key)
+            path = f"{where}.{key}" if where else key
+            if spec is None:
+                ctx.report(key_node, where, f"unknown key '{key}'",
+                           did_you_mean(key, self.fields) or "known keys: " + ", ".join(self.fields))
+                ok = False
+                continue
+            value = spec.kind(value_node, path, ctx)
+            if value is INVALID:
+                ok = False
+            else:
+                values[key] = value
+        for key, spec in self.fields.items():
+            if key in values or key in node.items:
+                continue
+            if spec.required:
+                ctx.report(node, where, f"missing required key '{key}' ({spec.doc})")
+                ok = False
+            else:
+                values[key] = spec.default
+        if not ok:
+            return INVALID
+        if self.check is not None:
+            before = len(ctx.errors)
+            self.check(values, node, where, ctx)
+            if len(ctx.errors) != before:
+                return INVALID
+        return values
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A value that remembers where it was written, for cross-reference messages."""
+
+    value: str
+    line: int
+    column: int
+
+
+class SlugRef(Slug):
+    """A slug that names another record; checked once all records are loaded."""
+
+    def check(self, text, node, where, ctx):
+        return Located(text, node.line, node.column)
