@@ -241,24 +241,39 @@ def _flatten_toc(tokens) -> list[TocEntry]:
     return entries
 
 
+_SMARTY_TRIGGERS = re.compile(r"['\"]|--|\.\.\.")
+# Table delimiter rows and horizontal rules hold dashes smarty never sees.
+_RULE_LINES = re.compile(r"^[ \t|:*_-]*-[ \t|:*_-]*$", re.MULTILINE)
+
+
 class MarkdownRenderer:
-    """One converter for the whole build, reset between documents."""
+    """The converter for the whole build, reset between documents.
+
+    smarty is the slowest extension by far (it runs a second inline pass over
+    every text node), so a twin converter without it renders documents that
+    hold nothing it would change: no quotes, no '--', no '...'.
+    """
 
     def __init__(self, options: MarkdownOptions, render_directive: Callable[[Directive], str]):
         self.state = _PageState()
+        self.md = self._converter(options, render_directive, options.smart_quotes)
+        self.md_plain = self._converter(options, render_directive, False) if options.smart_quotes else self.md
+
+    def _converter(self, options: MarkdownOptions, render_directive, smart_quotes: bool) -> markdown.Markdown:
         extensions = [
             "tables", "attr_list", "sane_lists", "fenced_code", "def_list",
             TocExtension(toc_depth=options.toc_depth, permalink=False),
             ComponentExtension(self.state, render_directive, check_safety=not options.allow_unsafe_html),
         ]
-        if options.smart_quotes:
+        if smart_quotes:
             extensions.append("smarty")
-        self.md = markdown.Markdown(extensions=extensions, output_format="html")
+        return markdown.Markdown(extensions=extensions, output_format="html")
 
     def convert(self, text: str, source: str, first_line: int) -> MarkdownResult:
         """Render one document's Markdown; problems come back in the result."""
-        self.md.reset()
+        md = self.md if _SMARTY_TRIGGERS.search(_RULE_LINES.sub("", text)) else self.md_plain
+        md.reset()
         self.state.reset(source, text, first_line)
-        html = self.md.convert(text)
-        toc = tuple(_flatten_toc(getattr(self.md, "toc_tokens", [])))
+        html = md.convert(text)
+        toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
         return MarkdownResult(html, toc, list(self.state.errors))
