@@ -281,12 +281,17 @@ class Record(Kind):
             return ctx.report(node, where, f"expected a {self.name} (key: value lines), found {describe(node)}")
         values: dict[str, Any] = {}
         ok = True
+        misspelt: set[str] = set()  # known keys an unknown key probably meant
         for key, (key_node, value_node) in node.items.items():
             spec = self.fields.get(key)
             path = f"{where}.{key}" if where else key
             if spec is None:
+                candidates = [name for name in self.fields if name not in node.items]
+                hint = did_you_mean(key, candidates)
+                if hint:
+                    misspelt.add(hint.split("'")[1])
                 ctx.report(key_node, where, f"unknown key '{key}'",
-                           did_you_mean(key, self.fields) or "known keys: " + ", ".join(self.fields))
+                           hint or "known keys: " + ", ".join(self.fields))
                 ok = False
                 continue
             value = spec.kind(value_node, path, ctx)
@@ -297,7 +302,7 @@ class Record(Kind):
         for key, spec in self.fields.items():
             if key in values or key in node.items:
                 continue
-            if spec.required:
+            if spec.required and key not in misspelt:
                 ctx.report(node, where, f"missing required key '{key}' ({spec.doc})")
                 ok = False
             else:
