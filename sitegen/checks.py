@@ -44,24 +44,26 @@ def _resolve(href: str, page_url: str) -> tuple[str, str] | None:
     return unquote(target), unquote(parts.fragment)
 
 
-def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector) -> None:
+def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
+                config_links: dict[str, tuple[str, int]] | None = None) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
-    Markdown line that holds it when there is one, otherwise once per
-    template and target.
+    Markdown line that holds it when there is one, at the configuration line
+    for links that come from site_config.yaml (`config_links`: href -> (file,
+    line)), otherwise once per template and target.
     """
+    config_links = config_links or {}
     ids_by_url = {url: page_ids(page_html) for url, (_, page_html) in pages.items()}
     reported_template_links: set[tuple[str, str]] = set()
+    reported_config_links: set[str] = set()
     for url, (route, page_html) in pages.items():
         for pattern, what in _REQUIRED:
             if not pattern.search(page_html):
                 errors.add(f"templates/{route.template}.html", 0, 0, f"{url} has no {what}")
         h1_count = len(_H1.findall(page_html))
         if h1_count != 1:
-            errors.add(f"templates/{route.template}.html", 0, 0,
-                       f"{url} has {h1_count} <h1> headings; a page needs exactly one",
-                       "use ## and deeper headings inside Markdown; the title is the h1")
+            _report_h1(route, h1_count, errors)
         for href in set(_LINK.findall(page_html)):
             resolved = _resolve(href, url)
             if resolved is None:
@@ -78,7 +80,12 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
             else:
                 problem = f"the link '{href}' leads to no page on this site"
-            if problem:
+            if problem and href in config_links:
+                if href not in reported_config_links:
+                    reported_config_links.add(href)
+                    path, line = config_links[href]
+                    errors.add(path, line, 0, problem)
+            elif problem:
                 _report_link(route, href, problem, errors, reported_template_links)
 
 
@@ -94,3 +101,19 @@ def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, 
     if key not in seen:
         seen.add(key)
         errors.add(f"templates/{route.template}.html", 0, 0, f"{problem} (first seen on {route.url})")
+
+
+_MARKDOWN_H1 = re.compile(r"^(?:#[ \t]+\S|<h1[\s>])|^[^\n]+\n=+[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
+def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
+    """Blame a heading written in Markdown when there is one, else the template."""
+    hint = "the title is the page's only h1; start headings in the text with ##"
+    for path, text, first_line in route.markdown_sources:
+        match = _MARKDOWN_H1.search(text)
+        if match:
+            line = first_line + text.count("\n", 0, match.start())
+            errors.add(path, line, 0, f"a level-1 heading here makes {count} <h1> headings on {route.url}", hint)
+            return
+    errors.add(f"templates/{route.template}.html", 0, 0,
+               f"{route.url} has {count} <h1> headings; a page needs exactly one")

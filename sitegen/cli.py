@@ -26,22 +26,32 @@ def _base_url(value: str) -> str:
     return value
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _common_options(for_command: bool) -> argparse.ArgumentParser:
+    """Options every command takes. On a command's own parser their defaults are
+    suppressed, so `--root X check` and `check --root X` mean the same."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+    default = (lambda value: argparse.SUPPRESS) if for_command else (lambda value: value)
+    common.add_argument("--root", type=Path, default=default(Path(".")), metavar="DIR",
                         help="the site's folder, holding site_config.yaml (default: the current folder)")
-    common.add_argument("--output", type=Path, metavar="DIR", help="where to write the site (default: ROOT/output)")
-    common.add_argument("--base-url", type=_base_url, metavar="URL",
+    common.add_argument("--output", type=Path, default=default(None), metavar="DIR",
+                        help="where to write the site (default: ROOT/output)")
+    common.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL",
                         help="public address of the site, overriding base_url in site_config.yaml")
-    common.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
-    common.add_argument("--debug", action="store_true", help="show Python tracebacks for unexpected errors")
+    common.add_argument("--drafts", action="store_true", default=default(False), help="include pages marked draft: true")
+    common.add_argument("--debug", action="store_true", default=default(False),
+                        help="show Python tracebacks for unexpected errors")
+    return common
 
+
+def make_parser() -> argparse.ArgumentParser:
+    common = _common_options(for_command=True)
     parser = argparse.ArgumentParser(
         prog="python build.py",
         description="Build the site from content/, templates/, static/ and site_config.yaml.",
         epilog="Without a command, 'build' is run. Exit codes: 0 built, 1 content errors, 2 usage errors.",
-        parents=[common],
+        parents=[_common_options(for_command=False)],
     )
+    parser.set_defaults(command="build")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("build", parents=[common], help="build the site into the output folder (default)",
                         description="Build the site into the output folder, replacing it only if the build succeeds.")
@@ -65,8 +75,9 @@ def format_errors(errors: list[SiteError]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(arg in COMMANDS for arg in argv if not arg.startswith("-")):
-        argv.insert(0, "build")
+    asks_for_help = any(arg in ("-h", "--help") for arg in argv)
+    if not asks_for_help and not any(arg in COMMANDS for arg in argv if not arg.startswith("-")):
+        argv.append("build")
     parser = make_parser()
     args = parser.parse_args(argv)
     root = args.root

@@ -95,7 +95,10 @@ class ComponentRenderer:
                 rows.append(by_field[name])
         if not rows:
             raise DirectiveError("no rows to compare", "name rows like rows=purpose,focus")
-        return self.render_partial("components/comparison.html", {"table": comparison_table(services, rows)})
+        return self.render_partial("components/comparison.html", {
+            "table": comparison_table(services, rows),
+            "table_id": f"comparison-line-{directive.line}",  # unique even when a page repeats a table
+        })
 
     def call_to_action(self, directive: Directive) -> str:
         self._no_arguments(directive)

@@ -13,9 +13,9 @@ from urllib.parse import quote_plus
 
 from .errors import ErrorCollector, did_you_mean
 from .models import ComparisonRow, Condition, Coordinates, Location, OpeningHours, Phone, Service
-from .schema import (INVALID, Context, Email, Field, HoursRange, ListOf, Located, MapOf, Number,
-                     PhoneNumber, Record, Slug, SlugRef, Text, Url)
-from .yamlsource import YamlProblem, parse_yaml, read_text
+from .schema import (INVALID, Context, Email, Field, HoursRange, Item, ListOf, Located, MapOf, Number,
+                     PhoneNumber, Record, RecordList, Slug, SlugRef, Text, Url)
+from .yamlsource import YamlProblem, YMap, YScalar, parse_yaml, read_text
 
 DATA_DIR = "content/data"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -56,7 +56,7 @@ SERVICE = Record({
 
 SERVICES_FILE = Record({
     "comparison": Field(ListOf(COMPARISON_ROW), "rows of the service comparison table, in order"),
-    "services": Field(ListOf(SERVICE), "the services, in display order"),
+    "services": Field(RecordList(SERVICE), "the services, in display order"),
 }, name="services file")
 
 CONDITION = Record({
@@ -69,7 +69,7 @@ CONDITION = Record({
 }, name="condition")
 
 CONDITIONS_FILE = Record({
-    "conditions": Field(ListOf(CONDITION), "the conditions, in display order"),
+    "conditions": Field(RecordList(CONDITION), "the conditions, in display order"),
 }, name="conditions file")
 
 HOURS = Record({day: Field(HoursRange(), f"hours on {day.title()}: HH:MM-HH:MM or closed") for day in WEEKDAYS},
@@ -100,7 +100,7 @@ LOCATION = Record({
 }, name="location")
 
 LOCATIONS_FILE = Record({
-    "locations": Field(ListOf(LOCATION), "the locations, in display order"),
+    "locations": Field(RecordList(LOCATION), "the locations, in display order"),
 }, name="locations file")
 
 
@@ -121,37 +121,48 @@ def _read_data_file(root: Path, name: str, schema: Record, errors: ErrorCollecto
         raw = path.read_bytes()
     except FileNotFoundError:
         errors.add(rel, 0, 0, "file not found", f"create it; see the README for what {name} holds")
-        return None, None
+        return None
     try:
         node = parse_yaml(read_text(raw, rel), rel)
     except YamlProblem as problem:
         errors.extend([problem.error])
-        return None, None
+        return None
     if node is None:
         errors.add(rel, 1, 0, "file is empty", "see the README for what it holds")
-        return None, None
+        return None
     values = schema(node, "", Context(rel, errors))
-    return (None if values is INVALID else values), node
+    return None if values is INVALID else values
 
 
-def _check_unique_slugs(items, rel, node, key, errors):
-    seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        item_node = node.items[key][1].items[index]
-        slug_node = item_node.items["slug"][1]
-        if item["slug"] in seen:
+def _declared_slugs(items: list[Item], rel: str, key: str, errors: ErrorCollector) -> set[str]:
+    """Every slug written in the file, valid record or not; duplicates are errors.
+
+    References to a slug whose record has other mistakes are not reported
+    again: the record's own errors already fail the build.
+    """
+    first_use: dict[str, int] = {}
+    for item in items:
+        if not isinstance(item.node, YMap) or "slug" not in item.node.items:
+            continue
+        slug_node = item.node.items["slug"][1]
+        if not isinstance(slug_node, YScalar):
+            continue
+        slug = slug_node.text
+        if slug in first_use:
             errors.add(rel, slug_node.line, slug_node.column,
-                       f"{key}[{index}].slug: '{item['slug']}' is already used by {key}[{seen[item['slug']]}]",
+                       f"{key}[{item.index}].slug: '{slug}' is already used by {key}[{first_use[slug]}]",
                        "every slug must be different")
         else:
-            seen[item["slug"]] = index
+            first_use[slug] = item.index
+    return set(first_use)
 
 
-def _resolve(ref: Located, known: dict, rel: str, where: str, what: str, errors: ErrorCollector):
+def _resolve(ref: Located, known: dict, declared: set[str], rel: str, where: str, what: str, errors: ErrorCollector):
     if ref.value in known:
         return known[ref.value]
-    errors.add(rel, ref.line, ref.column, f"{where}: unknown {what} '{ref.value}'",
-               did_you_mean(ref.value, known) or f"known {what}s: " + ", ".join(known))
+    if ref.value not in declared:
+        errors.add(rel, ref.line, ref.column, f"{where}: unknown {what} '{ref.value}'",
+                   did_you_mean(ref.value, declared) or f"known {what}s: " + ", ".join(sorted(declared)))
     return None
 
 
@@ -168,83 +179,90 @@ def load_data(root: Path, errors: ErrorCollector, default_booking_url: str,
     file's (text, path for messages, first line), or None after reporting the problem.
     A location without its own booking_url uses `default_booking_url`.
     """
-    services_values, services_node = _read_data_file(root, "services.yaml", SERVICES_FILE, errors)
-    conditions_values, conditions_node = _read_data_file(root, "conditions.yaml", CONDITIONS_FILE, errors)
-    locations_values, locations_node = _read_data_file(root, "locations.yaml", LOCATIONS_FILE, errors)
-    if services_values is None or conditions_values is None or locations_values is None:
+    services_file = _read_data_file(root, "services.yaml", SERVICES_FILE, errors)
+    conditions_file = _read_data_file(root, "conditions.yaml", CONDITIONS_FILE, errors)
+    locations_file = _read_data_file(root, "locations.yaml", LOCATIONS_FILE, errors)
+    if services_file is None or conditions_file is None or locations_file is None:
         return None
     before = len(errors)
-    services_rel, conditions_rel, locations_rel = (f"{DATA_DIR}/{n}" for n in ("services.yaml", "conditions.yaml", "locations.yaml"))
-    _check_unique_slugs(services_values["services"], services_rel, services_node, "services", errors)
-    _check_unique_slugs(conditions_values["conditions"], conditions_rel, conditions_node, "conditions", errors)
-    _check_unique_slugs(locations_values["locations"], locations_rel, locations_node, "locations", errors)
+    services_rel, conditions_rel, locations_rel = (f"{DATA_DIR}/{name}" for name in
+                                                   ("services.yaml", "conditions.yaml", "locations.yaml"))
+    service_slugs = _declared_slugs(services_file["services"], services_rel, "services", errors)
+    _declared_slugs(conditions_file["conditions"], conditions_rel, "conditions", errors)
+    _declared_slugs(locations_file["locations"], locations_rel, "locations", errors)
 
     bodies: list[tuple[object, str, str, int]] = []
     services: dict[str, Service] = {}
-    for index, item in enumerate(services_values["services"]):
+    for item in services_file["services"]:
+        values = item.values
+        if values is None or values["slug"] in services:
+            continue
         service = Service(
-            slug=item["slug"], name=item["name"], summary=item["summary"], body_html="",
-            purpose=item["purpose"], diagnosis=item["diagnosis"], care_plan=item["care_plan"],
-            session_frequency=item["session_frequency"], focus=item["focus"],
-            techniques=item["techniques"], benefits=item["benefits"], insurance=item["insurance"],
-            url=f"/services/{item['slug']}/",
+            slug=values["slug"], name=values["name"], summary=values["summary"], body_html="",
+            purpose=values["purpose"], diagnosis=values["diagnosis"], care_plan=values["care_plan"],
+            session_frequency=values["session_frequency"], focus=values["focus"],
+            techniques=values["techniques"], benefits=values["benefits"], insurance=values["insurance"],
+            url=f"/services/{values['slug']}/",
         )
-        services.setdefault(service.slug, service)
-        item_node = services_node.items["services"][1].items[index]
-        if item["body_file"]:
-            key_line = item_node.items["body_file"][1].line
-            loaded = read_body_file(item["body_file"], services_rel, key_line)
+        services[service.slug] = service
+        if values["body_file"]:
+            loaded = read_body_file(values["body_file"], services_rel, item.node.items["body_file"][1].line)
             if loaded is not None:
                 text, source, first_line = loaded
                 bodies.append((service, text, source, first_line))
-        elif item["body"]:
-            body_node = item_node.items["body"][1]
-            bodies.append((service, item["body"], services_rel, body_node.line + 1))
+        elif values["body"]:
+            bodies.append((service, values["body"], services_rel, item.node.items["body"][1].line + 1))
 
     conditions: dict[str, Condition] = {}
-    for index, item in enumerate(conditions_values["conditions"]):
-        condition = Condition(slug=item["slug"], name=item["name"], summary=item["summary"],
-                              body_html="", url=f"/conditions/{item['slug']}/")
-        where = f"conditions[{index}]"
-        for position, ref in enumerate(item["services"]):
-            service = _resolve(ref, services, conditions_rel, f"{where}.services[{position}]", "service", errors)
+    for item in conditions_file["conditions"]:
+        values = item.values
+        if values is None or values["slug"] in conditions:
+            continue
+        condition = Condition(slug=values["slug"], name=values["name"], summary=values["summary"],
+                              body_html="", url=f"/conditions/{values['slug']}/")
+        where = f"conditions[{item.index}]"
+        for position, ref in enumerate(values["services"]):
+            service = _resolve(ref, services, service_slugs, conditions_rel,
+                               f"{where}.services[{position}]", "service", errors)
             if service is not None:
                 condition.services.append(service)
                 service.conditions.append(condition)
-        for ref, note in item["service_notes"].items():
-            if ref.value not in {s.slug for s in condition.services}:
+        listed = {ref.value for ref in values["services"]}
+        for ref, note in values["service_notes"].items():
+            if ref.value not in listed:
                 errors.add(conditions_rel, ref.line, ref.column,
                            f"{where}.service_notes: '{ref.value}' is not one of this condition's services",
                            "add it to 'services' or remove the note")
             else:
                 condition.service_notes[ref.value] = note
-        conditions.setdefault(condition.slug, condition)
-        if item["body"]:
-            body_node = conditions_node.items["conditions"][1].items[index].items["body"][1]
-            bodies.append((condition, item["body"], conditions_rel, body_node.line + 1))
+        conditions[condition.slug] = condition
+        if values["body"]:
+            bodies.append((condition, values["body"], conditions_rel, item.node.items["body"][1].line + 1))
 
     locations: dict[str, Location] = {}
-    for index, item in enumerate(locations_values["locations"]):
-        hours = tuple(
-            OpeningHours(day.title(), *(item["hours"][day] or (None, None))) for day in WEEKDAYS
-        )
+    for item in locations_file["locations"]:
+        values = item.values
+        if values is None or values["slug"] in locations:
+            continue
         location = Location(
-            slug=item["slug"], name=item["name"], street_address=item["street_address"],
-            city=item["city"], region=item["region"], postal_code=item["postal_code"],
-            country=item["country"], phone=Phone(item["phone"]), email=item["email"], hours=hours,
-            booking_url=item["booking_url"] or default_booking_url,
-            directions_url=item["directions_url"] or directions_link(
-                item["street_address"], item["city"], item["region"], item["postal_code"]),
-            coordinates=Coordinates(**item["coordinates"]) if item["coordinates"] else None,
-            parking=item["parking"], accessibility=item["accessibility"],
-            url=f"/locations/{item['slug']}/",
+            slug=values["slug"], name=values["name"], street_address=values["street_address"],
+            city=values["city"], region=values["region"], postal_code=values["postal_code"],
+            country=values["country"], phone=Phone(values["phone"]), email=values["email"],
+            hours=tuple(OpeningHours(day.title(), *(values["hours"][day] or (None, None))) for day in WEEKDAYS),
+            booking_url=values["booking_url"] or default_booking_url,
+            directions_url=values["directions_url"] or directions_link(
+                values["street_address"], values["city"], values["region"], values["postal_code"]),
+            coordinates=Coordinates(**values["coordinates"]) if values["coordinates"] else None,
+            parking=values["parking"], accessibility=values["accessibility"],
+            url=f"/locations/{values['slug']}/",
         )
-        for position, ref in enumerate(item["services"]):
-            service = _resolve(ref, services, locations_rel, f"locations[{index}].services[{position}]", "service", errors)
+        for position, ref in enumerate(values["services"]):
+            service = _resolve(ref, services, service_slugs, locations_rel,
+                               f"locations[{item.index}].services[{position}]", "service", errors)
             if service is not None:
                 location.services.append(service)
                 service.locations.append(location)
-        locations.setdefault(location.slug, location)
+        locations[location.slug] = location
 
     if len(errors) != before:
         return None
@@ -252,6 +270,6 @@ def load_data(root: Path, errors: ErrorCollector, default_booking_url: str,
         services=list(services.values()),
         conditions=list(conditions.values()),
         locations=list(locations.values()),
-        comparison_rows=[ComparisonRow(**row) for row in services_values["comparison"]],
+        comparison_rows=[ComparisonRow(**row) for row in services_file["comparison"]],
         bodies=bodies,
     )

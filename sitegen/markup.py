@@ -123,13 +123,18 @@ class _DirectiveProcessor(BlockProcessor):
         self.render = render
 
     def test(self, parent, block):
-        return block.startswith(":::")
+        return block.startswith(":::") or "\n:::" in block
 
     def run(self, parent, blocks):
         block = blocks.pop(0)
-        first, _, rest = block.partition("\n")
-        if rest.strip():
-            blocks.insert(0, rest)
+        # A directive may be glued to the text above or below it: split it out.
+        start = 0 if block.startswith(":::") else block.index("\n:::") + 1
+        before, rest = block[:start], block[start:]
+        first, _, after = rest.partition("\n")
+        if before.strip():
+            self.parser.parseBlocks(parent, [before.rstrip("\n")])
+        if after.strip():
+            blocks.insert(0, after)
         line = self.state.directive_lines.popleft() if self.state.directive_lines else self.state.line_of(first)
         html = self._render(first, line)
         if html:

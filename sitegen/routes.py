@@ -66,7 +66,9 @@ class RoutePlan:
             return
         other = self.routes.get(route.url)
         if other is not None:
-            self.errors.add(route.source, route.line, 0,
+            # Blame the side an editor chose (a page's file name or url), with its line.
+            blamed = other if isinstance(other.record, Document) and not isinstance(route.record, Document) else route
+            self.errors.add(blamed.source, blamed.line, 0,
                             f"{route.url} is produced twice: by {other.source} and by {route.source}",
                             "give one of them another file name or url")
             return

@@ -331,3 +331,36 @@ class SlugRef(Slug):
 
     def check(self, text, node, where, ctx):
         return Located(text, node.line, node.column)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One record of a RecordList: its values (None if invalid) and its node."""
+
+    index: int
+    values: dict | None
+    node: YNode
+
+
+class RecordList(Kind):
+    """A non-empty list of records, each validated on its own.
+
+    Unlike ListOf it keeps invalid items (with values None) so callers can
+    still see every item's position and slug.
+    """
+
+    def __init__(self, record: Record):
+        self.record = record
+        self.expected = f"a list of {record.name}s"
+
+    def __call__(self, node, where, ctx):
+        if not isinstance(node, YSeq):
+            return ctx.report(node, where, f"expected {self.expected}, found {describe(node)}",
+                              "start each entry with '- '")
+        if not node.items:
+            return ctx.report(node, where, "is an empty list; expected at least one entry")
+        items = []
+        for index, item_node in enumerate(node.items):
+            values = self.record(item_node, f"{where}[{index}]", ctx)
+            items.append(Item(index, None if values is INVALID else values, item_node))
+        return items

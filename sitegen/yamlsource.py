@@ -90,33 +90,71 @@ class YamlProblem(Exception):
         self.error = error
 
 
+MAX_FLOW_DEPTH = 64
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
     """Parse one YAML document into positioned nodes; None for an empty document.
 
     Raises YamlProblem with the file and line of the first syntax error,
     duplicate key or unsupported construct.
     """
+    _check_flow_depth(text, path, line_offset)
     try:
         root = yaml.compose(text, Loader=_UntypedLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise YamlProblem(SiteError(path, line, 0, f"the character U+{ord(character):04X} is not allowed in YAML",
+                                    "delete it; it is usually an invisible control character pasted by accident")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        problem = exc.problem or "invalid YAML"
-        hint = "indent with spaces; YAML does not allow tabs" if "\\t" in problem else ""
-        if "mapping values are not allowed" in problem:
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        hint = ""
+        if "tab" in problem or "'\\t'" in problem:
+            hint = "indent with spaces; YAML does not allow tabs"
+        elif "mapping values are not allowed" in problem:
             hint = "a value that contains ': ' must be put in quotes"
         raise YamlProblem(SiteError(path, line, column, f"YAML syntax error: {problem}", hint)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(SiteError(path, 1 + line_offset, 0, f"YAML error: {exc}")) from None
+        message = " ".join(str(exc).split())
+        raise YamlProblem(SiteError(path, 1 + line_offset, 0, f"YAML error: {message}")) from None
+    except RecursionError:
+        raise YamlProblem(SiteError(path, 1 + line_offset, 0, "the YAML is nested too deeply")) from None
     if root is None:
         return None
-    return _convert(root, path, line_offset)
+    try:
+        return _convert(root, path, line_offset, set())
+    except RecursionError:
+        raise YamlProblem(SiteError(path, 1 + line_offset, 0, "the YAML is nested too deeply")) from None
 
 
-def _convert(node: yaml.Node, path: str, line_offset: int) -> YNode:
+def _check_flow_depth(text: str, path: str, line_offset: int) -> None:
+    """Refuse absurdly nested [ ] / { } before the parser recurses into them."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                line = text.count("\n", 0, index) + 1 + line_offset
+                raise YamlProblem(SiteError(path, line, 0, f"lists or mappings are nested more than {MAX_FLOW_DEPTH} deep",
+                                            "simplify the structure"))
+        elif char in "]}":
+            depth = max(0, depth - 1)
+
+
+def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int]) -> YNode:
     line = node.start_mark.line + 1 + line_offset
     column = node.start_mark.column + 1
+    # The composer hands back the same node object for every *alias of an &anchor.
+    if id(node) in seen:
+        raise YamlProblem(SiteError(path, line, column, "anchors and aliases (&name, *name) are not supported",
+                                    "write the value out in full where it is needed"))
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         plain = not node.style  # the C parser says "", the Python one None
         if node.tag not in ("tag:yaml.org,2002:str", "!"):
@@ -124,10 +162,10 @@ def _convert(node: yaml.Node, path: str, line_offset: int) -> YNode:
         value = resolve_plain_scalar(node.value) if plain else node.value
         return YScalar(value, node.value, line, column, plain)
     if isinstance(node, yaml.SequenceNode):
-        return YSeq([_convert(item, path, line_offset) for item in node.value], line, column)
+        return YSeq([_convert(item, path, line_offset, seen) for item in node.value], line, column)
     items: dict[str, tuple[YScalar, YNode]] = {}
     for key_node, value_node in node.value:
-        key = _convert(key_node, path, line_offset)
+        key = _convert(key_node, path, line_offset, seen)
         if not isinstance(key, YScalar):
             raise YamlProblem(SiteError(path, key.line, key.column, "a key must be a simple word, not a list or mapping"))
         name = key.text
@@ -138,7 +176,7 @@ def _convert(node: yaml.Node, path: str, line_offset: int) -> YNode:
                 f"duplicate key '{name}' (first given on line {first.line})",
                 "keep one of them",
             ))
-        items[name] = (key, _convert(value_node, path, line_offset))
+        items[name] = (key, _convert(value_node, path, line_offset, seen))
     return YMap(items, line, column)
 
 
