@@ -1,0 +1,460 @@
+"""The live preview (`python build.py serve`) and the incremental rebuilds behind it.
+
+Server tests run `build.py serve --port 0` in a child process on a copy of the
+real site and talk to it over HTTP (and the livereload WebSocket). Waiting is
+done with deadlines, never with timing assertions. The incremental builder
+is tested directly: after any sequence of edits, its output must equal a clean
+build's, byte for byte.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from sitegen.errors import BuildFailed, SiteError  # noqa: E402
+from sitegen.incremental import IncrementalBuilder, OutputFolder, is_editor_file  # noqa: E402
+from sitegen.pipeline import BuildOptions, build_site  # noqa: E402
+from sitegen.server import _is_loopback, error_page  # noqa: E402
+from sitegen.writer import write_site  # noqa: E402
+
+DEADLINE = 15  # seconds to wait for something that should take well under one
+LIVE_SCRIPT = '<script src="/livereload.js"></script>'
+
+
+# Helpers ----------------------------------------------------------------------------
+
+def copy_site(destination: Path) -> Path:
+    """The real site's sources (not its output/) in `destination`."""
+    destination.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "site_config.yaml", destination / "site_config.yaml")
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(REPO_ROOT / folder, destination / folder)
+    return destination
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def wait_for(condition, what: str, deadline: float = DEADLINE):
+    """Poll `condition` until it returns something truthy; fail after `deadline` seconds."""
+    end = time.monotonic() + deadline
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > end:
+            pytest.fail(f"gave up after {deadline} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Preview:
+    """`python build.py serve` in a child process, its output collected line by line."""
+
+    def __init__(self, root: Path, *args: str):
+        self.root = root
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO_ROOT / "build.py"), "serve", "--root", str(root), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self._readers = [threading.Thread(target=self._read, args=(stream, lines), daemon=True)
+                         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, stream, lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line)
+
+    def url(self) -> str:
+        def announced():
+            if self.process.poll() is not None:
+                pytest.fail(f"the server exited with {self.process.returncode}:\n{self.output}")
+            match = re.search(r"http://127\.0\.0\.1:\d+/", "".join(self.out))
+            return match.group(0) if match else None
+        return wait_for(announced, "the server to print its address")
+
+    @property
+    def output(self) -> str:
+        return "".join(self.out) + "".join(self.err)
+
+    def interrupt(self) -> int:
+        """Ctrl-C, as a terminal sends it; returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            code = self.process.wait(timeout=DEADLINE)
+        finally:
+            self.kill()
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=DEADLINE)
+        for reader in self._readers:
+            reader.join(timeout=5)
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return copy_site(tmp_path / "site")
+
+
+@pytest.fixture
+def preview(site):
+    server = Preview(site, "--port", "0")
+    try:
+        server.url()
+        yield server
+    finally:
+        server.kill()
+
+
+class LiveReloadTab:
+    """What livereload.js in a browser tab does: connect, shake hands, wait for `reload`."""
+
+    def __init__(self, page_url: str):
+        from tornado.websocket import websocket_connect
+
+        self.loop = asyncio.new_event_loop()
+        ws_url = page_url.replace("http://", "ws://").split("/", 3)
+        ws_url = "/".join(ws_url[:3]) + "/livereload"
+        self.connection = self._run(lambda: websocket_connect(ws_url))
+        self._send({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        assert self._receive(DEADLINE)["command"] == "hello"
+        self._send({"command": "info", "url": page_url, "plugins": {}})
+        time.sleep(0.2)  # let the server register the tab
+
+    def _run(self, start):
+        """Run `start()` inside the loop (tornado wants it running) and wait for its result."""
+        async def inside_the_loop():
+            return await start()
+        return self.loop.run_until_complete(inside_the_loop())
+
+    def _send(self, message: dict) -> None:
+        self._run(lambda: self.connection.write_message(json.dumps(message)))
+
+    def _receive(self, timeout: float) -> dict:
+        text = self._run(lambda: asyncio.wait_for(self.connection.read_message(), timeout))
+        assert text is not None, "the server closed the live-reload connection"
+        return json.loads(text)
+
+    def next_reload(self) -> dict:
+        message = self._receive(DEADLINE)
+        assert message["command"] == "reload"
+        return message
+
+    def close(self) -> None:
+        self._run(lambda: asyncio.sleep(0, self.connection.close()))
+        self.loop.run_until_complete(asyncio.sleep(0.05))
+        self.loop.close()
+
+
+@pytest.fixture
+def tab(preview):
+    opened = LiveReloadTab(preview.url() + "about/")
+    yield opened
+    opened.close()
+
+
+# Serving ------------------------------------------------------------------------------
+
+def test_serves_the_site_with_the_live_reload_script_only_in_what_it_sends(preview, site):
+    status, page = fetch(preview.url())
+    assert status == 200
+    assert LIVE_SCRIPT in page
+    on_disk = (site / "output" / "index.html").read_text(encoding="utf-8")
+    assert "livereload" not in on_disk
+    assert page.replace(LIVE_SCRIPT, "") == on_disk
+    status, script = fetch(preview.url() + "livereload.js")
+    assert status == 200 and "LiveReload" in script
+
+
+def test_clean_build_output_never_has_the_script(site):
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for path in (site / "output").rglob("*.html"):
+        assert "livereload" not in path.read_text(encoding="utf-8"), path
+
+
+def test_shows_drafts_while_serving(site):
+    (site / "content" / "pages" / "coming-soon.md").write_text(
+        "---\ntitle: Coming soon\ndescription: Not ready yet.\ndraft: true\n---\n\nSoon.\n", encoding="utf-8")
+    server = Preview(site, "--port", "0")
+    try:
+        status, page = fetch(server.url() + "coming-soon/")
+        assert status == 200
+        assert "Draft" in page
+    finally:
+        server.kill()
+
+
+def test_missing_pages_get_the_sites_404_page(preview):
+    status, page = fetch(preview.url() + "no-such-page/")
+    assert status == 404
+    assert "Page not found" in page and LIVE_SCRIPT in page
+
+
+def test_a_markdown_edit_is_served_and_open_tabs_reload(preview, site, tab):
+    append(site / "content" / "pages" / "about.md", "\nFresh paragraph from the first edit.\n")
+    message = tab.next_reload()
+    assert not message["path"].endswith(".css")
+    wait_for(lambda: "Fresh paragraph from the first edit." in fetch(preview.url() + "about/")[1],
+             "the edited page to be served")
+    assert re.search(r"content/pages/about\.md changed: 1 of \d+ pages re-rendered, 1 file updated in \d+ ms",
+                     preview.output), preview.output
+
+
+def test_two_saves_a_second_apart_both_reach_the_browser(preview, site, tab):
+    about = site / "content" / "pages" / "about.md"
+    append(about, "\nFirst save.\n")
+    first = time.monotonic()
+    tab.next_reload()
+    time.sleep(max(0.0, 1.0 - (time.monotonic() - first)))
+    append(about, "\nSecond save.\n")
+    tab.next_reload()  # livereload on its own would ignore this one for 3 s
+    status, page = fetch(preview.url() + "about/")
+    assert status == 200 and "First save." in page and "Second save." in page
+
+
+def test_a_stylesheet_edit_reloads_just_the_stylesheet(preview, site, tab):
+    append(site / "static" / "css" / "site.css", "\n.preview-test { color: red; }\n")
+    message = tab.next_reload()
+    assert message["path"] == "/css/site.css" and message["liveCSS"] is True
+    assert ".preview-test" in fetch(preview.url() + "css/site.css")[1]
+
+
+def test_a_broken_data_file_shows_its_errors_on_every_page_until_fixed(preview, site, tab):
+    locations = site / "content" / "data" / "locations.yaml"
+    good = locations.read_text(encoding="utf-8")
+    locations.write_text(good + "\n  - slug: [unclosed\n", encoding="utf-8")
+    check = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "check", "--root", str(site)],
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1
+    first_error = check.stderr.splitlines()[0]
+    assert re.match(r"content/data/locations\.yaml:\d+", first_error), first_error
+
+    tab.next_reload()
+    for url in ("", "about/", "no-such-page/"):
+        status, page = fetch(preview.url() + url)
+        assert status == 500
+        assert "The site could not be built" in page
+        assert first_error.replace("'", "&#x27;").replace('"', "&quot;") in page
+        assert LIVE_SCRIPT in page  # so the page recovers by itself
+    assert fetch(preview.url() + "css/site.css")[0] == 200
+    wait_for(lambda: first_error in preview.output, "the terminal to show the error")
+
+    locations.write_text(good, encoding="utf-8")
+    tab.next_reload()
+    status, page = fetch(preview.url() + "about/")
+    assert status == 200 and "could not be built" not in page
+
+
+def test_ctrl_c_stops_cleanly(preview):
+    assert preview.interrupt() == 0
+    assert "Traceback" not in preview.output
+    assert "Stopped." in preview.output
+
+
+def test_a_port_in_use_is_a_one_line_usage_error(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "serve", "--root", str(site),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert f"port {port} is already in use" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hosts_other_than_this_computer_are_told_apart():
+    assert _is_loopback("127.0.0.1") and _is_loopback("localhost") and _is_loopback("::1")
+    assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10")
+
+
+def test_the_error_page_escapes_messages():
+    page = error_page([SiteError("content/pages/a.md", 3, 0, "bad <script>alert(1)</script> & more")])
+    assert "<script>alert" not in page
+    assert "content/pages/a.md:3: bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+
+
+def test_editor_files_are_not_sources():
+    for name in (".about.md.swp", "about.md~", ".#about.md", "#about.md#", "4913"):
+        assert is_editor_file(name), name
+    assert not is_editor_file("about.md")
+
+
+# Incremental rebuilds -----------------------------------------------------------------
+
+class Rebuilds:
+    """An IncrementalBuilder writing into root/output, compared with clean builds."""
+
+    def __init__(self, root: Path, clean_output: Path):
+        self.root = root
+        self.options = BuildOptions(root=root, drafts=True, serving=True)
+        self.builder = IncrementalBuilder(self.options)
+        self.output = OutputFolder(root / "output")
+        self.clean_output = clean_output
+
+    def build(self) -> list[str]:
+        """Rebuild; return the URLs re-rendered."""
+        self.output.update(self.builder.build())
+        return self.builder.rendered
+
+    def assert_same_as_clean_build(self, step: str) -> None:
+        try:
+            incremental = self.builder.build()
+        except BuildFailed as failed:
+            with pytest.raises(BuildFailed) as clean:
+                build_site(self.options)
+            assert clean.value.errors == failed.errors, step
+            return
+        self.output.update(incremental)
+        clean = build_site(self.options)
+        shutil.rmtree(self.clean_output, ignore_errors=True)
+        write_site(self.clean_output, clean.pages, clean.static_files)
+        ours, theirs = tree(self.root / "output"), tree(self.clean_output)
+        assert sorted(ours) == sorted(theirs), f"after {step}: files differ"
+        different = [name for name in ours if ours[name] != theirs[name]]
+        assert not different, f"after {step}: these files differ from a clean build: {different}"
+
+
+@pytest.fixture
+def rebuilds(site, tmp_path) -> Rebuilds:
+    built = Rebuilds(site, tmp_path / "clean-output")
+    built.build()
+    return built
+
+
+def test_incremental_rebuilds_equal_clean_builds(rebuilds, site):
+    content = site / "content"
+    steps = [
+        ("edit a page", lambda: append(content / "pages" / "about.md", "\n## A new section\n\nWords.\n")),
+        ("retitle a page", lambda: replace(content / "pages" / "about.md", "title: ", "title: Renamed ")),
+        ("add a child page", lambda: (
+            (content / "pages" / "about").mkdir(),
+            (content / "pages" / "about" / "team.md").write_text(
+                "---\ntitle: Our team\ndescription: Who we are.\n---\n\nSee [about](/about/).\n", encoding="utf-8"))),
+        ("retitle its parent", lambda: replace(content / "pages" / "about.md", "title: Renamed ", "title: Renamed again ")),
+        ("add an article with a directive", lambda: (content / "articles" / "new-article.md").write_text(
+            "---\ntitle: A new article\ndescription: Fresh.\ndate: 2030-01-01\n---\n\nText.\n\n"
+            "::: call-to-action\n", encoding="utf-8")),
+        ("edit an article", lambda: append(content / "articles" / "new-article.md", "\nMore text.\n")),
+        ("delete an article", lambda: (content / "articles" / "new-article.md").unlink()),
+        ("delete a page", lambda: shutil.rmtree(content / "pages" / "about")),
+        ("edit a template", lambda: replace(site / "templates" / "page.html", "{% block content %}",
+                                            "{% block content %}<!-- edited -->")),
+        ("edit the base template", lambda: replace(site / "templates" / "base.html", "</body>", "<!-- partial --></body>")),
+        ("edit a component template", lambda: append(site / "templates" / "components" / "cta.html",
+                                                     "<!-- component -->\n")),
+        ("edit services", lambda: replace(content / "data" / "services.yaml", "name: ", "name: The ")),
+        ("edit locations", lambda: replace(content / "data" / "locations.yaml", "parking: ", "parking: Free. ")),
+        ("edit a service body file", lambda: append(content / "services" / "medical-massage.md", "\nAnd more.\n")),
+        ("edit a stylesheet", lambda: append(site / "static" / "css" / "site.css", "\n.x { color: red; }\n")),
+        ("add a static file", lambda: (site / "static" / "robots.txt").write_text("User-agent: *\n")),
+        ("remove a static file", lambda: (site / "static" / "robots.txt").unlink()),
+        ("edit the config", lambda: replace(site / "site_config.yaml", "tagline: ", "tagline: Now ")),
+        ("break the data", lambda: append(content / "data" / "locations.yaml", "\n  - slug: [unclosed\n")),
+        ("fix the data", lambda: replace(content / "data" / "locations.yaml", "\n  - slug: [unclosed\n", "")),
+        ("break a template", lambda: replace(site / "templates" / "page.html", "{% block content %}",
+                                             "{% block content %}{% if %}")),
+        ("fix the template", lambda: replace(site / "templates" / "page.html", "{% if %}", "")),
+    ]
+    rebuilds.assert_same_as_clean_build("the first build")
+    for step, change in steps:
+        change()
+        rebuilds.assert_same_as_clean_build(step)
+
+
+def test_editing_an_article_rerenders_only_the_pages_that_show_it(rebuilds, site):
+    article = sorted((site / "content" / "articles").glob("*.md"))[0]
+    url = f"/articles/{article.stem}/"
+    append(article, "\nOne more sentence.\n")
+    rendered = rebuilds.build()
+    assert url in rendered
+    assert set(rendered) <= {url, "/articles/", "/"}, rendered
+    assert not any(page.startswith("/conditions/") for page in rendered)
+
+
+def test_editing_a_page_rerenders_only_that_page(rebuilds, site):
+    append(site / "content" / "pages" / "about.md", "\nOne more sentence.\n")
+    assert rebuilds.build() == ["/about/"]
+    assert rebuilds.builder.converted == 1
+    assert rebuilds.build() == []  # nothing changed since
+
+
+def test_editing_a_template_rerenders_the_pages_that_use_it(rebuilds, site):
+    replace(site / "templates" / "location.html", "{% block content %}", "{% block content %}<!-- x -->")
+    rendered = rebuilds.build()
+    assert rendered and all(url.startswith("/locations/") and url != "/locations/" for url in rendered), rendered
+
+
+def test_only_files_whose_content_changed_are_rewritten(rebuilds, site):
+    extra = site / "content" / "pages" / "extra.md"
+    extra.write_text("---\ntitle: Extra\ndescription: One page more.\n---\n\nExtra.\n", encoding="utf-8")
+    rebuilds.build()
+    output = site / "output"
+    before = {path: path.stat().st_ino for path in output.rglob("*") if path.is_file()}
+    append(site / "content" / "pages" / "about.md", "\nOne more sentence.\n")
+    extra.unlink()
+    rebuilds.build()
+    after = {path: path.stat().st_ino for path in output.rglob("*") if path.is_file()}
+    rewritten = sorted(path.relative_to(output).as_posix() for path in after if before.get(path) != after[path])
+    assert rewritten == ["about/index.html"]
+    assert set(before) - set(after) == {output / "extra" / "index.html"}
+    assert not (output / "extra").exists()
+
+
+def test_the_first_update_keeps_files_that_are_already_right(site):
+    options = BuildOptions(root=site, drafts=True, serving=True)
+    built = build_site(options)
+    write_site(site / "output", built.pages, built.static_files)
+    (site / "output" / "stale.html").write_text("old")
+    touched = OutputFolder(site / "output").update(IncrementalBuilder(options).build())
+    assert touched == ["stale.html"]
+    assert not (site / "output" / "stale.html").exists()
