@@ -3,6 +3,13 @@
 Writing is left to the caller (`build` writes, `check` does not), so every
 stage here works in memory. Problems are collected across a stage and raised
 together as BuildFailed.
+
+The expensive steps (loading documents and data, compiling templates,
+converting Markdown, rendering a page) go through a `Reuse` object. The one
+used by `build` and `check` computes everything; the live preview passes an
+IncrementalBuilder (incremental.py) that hands back earlier results whose
+inputs have not changed. Either way the stages below run in the same order on
+the same inputs, so both give the same site.
 """
 from __future__ import annotations
 
@@ -10,18 +17,20 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import jinja2
+from markupsafe import escape
 
 from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
 from .content import load_documents
-from .data import load_data
+from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
-from .markup import MarkdownRenderer
-from .models import Document, NavItem
-from .render import BuildInfo, page_info, render_page
+from .markup import Directive, MarkdownRenderer, MarkdownResult
+from .models import Document, MarkdownOptions, NavItem
+from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
@@ -47,17 +56,50 @@ class RenderedSite:
     routes: list[Route] = field(default_factory=list)
 
 
-def build_site(options: BuildOptions) -> RenderedSite:
+class Reuse:
+    """The expensive steps of a build, as hooks; this class computes them all afresh.
+
+    A subclass may return an earlier result instead, provided it is the one
+    these methods would compute from the same arguments and files.
+    """
+
+    def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
+        return load_documents(root, errors)
+
+    def load_data(self, root: Path, errors: ErrorCollector, default_booking_url: str,
+                  read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
+        return load_data(root, errors, default_booking_url, read_body_file)
+
+    def environment(self, root: Path) -> jinja2.Environment:
+        return create_environment(root)
+
+    def markdown_renderer(self, options: MarkdownOptions,
+                          render_directive: Callable[[Directive], str]) -> MarkdownRenderer:
+        return MarkdownRenderer(options, render_directive)
+
+    def convert(self, markdown: MarkdownRenderer, text: str, source: str, first_line: int) -> MarkdownResult:
+        return markdown.convert(text, source, first_line)
+
+    def render_partial(self, template: jinja2.Template, variables: dict) -> str:
+        """Render a component's template for a directive in Markdown."""
+        return template.render(variables)
+
+    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
+        return render_page(template, route, page, site_context)
+
+
+def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSite:
     """Run every stage but the write; raise BuildFailed with all problems found."""
     started = time.perf_counter()
     root = options.root
     errors = ErrorCollector()
+    reuse = reuse or Reuse()
 
     # Load and validate.
     config = load_config(root, errors, options.base_url)
-    documents = load_documents(root, errors)
-    data = load_data(root, errors, config.booking_url if config else "",
-                     lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
+    documents = reuse.load_documents(root, errors)
+    data = reuse.load_data(root, errors, config.booking_url if config else "",
+                           lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
     if errors or config is None or data is None:
         raise BuildFailed(errors.sorted())
@@ -71,7 +113,7 @@ def build_site(options: BuildOptions) -> RenderedSite:
             errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
                        "rename or move it")
     _check_navigation(root, config.navigation, plan, errors)
-    env = create_environment(root)
+    env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
     if errors:
         raise BuildFailed(errors.sorted())
@@ -86,16 +128,18 @@ def build_site(options: BuildOptions) -> RenderedSite:
         "comparison_rows": data.comparison_rows,
         "articles": articles,
         "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        # Functions of the data alone (the incremental builder relies on it):
         "comparison_table": lambda services=None, rows=None: comparison_table(
             services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
         "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
     }
 
     def render_partial(name: str, variables: dict) -> str:
-        return env.get_template(name).render({**site_context, **variables})
+        return reuse.render_partial(env.get_template(name), {**site_context, **variables})
 
-    markdown = MarkdownRenderer(config.markdown, ComponentRenderer(data.services, data.comparison_rows, render_partial))
-    _render_markdown(markdown, published, data.bodies, root, errors)
+    markdown = reuse.markdown_renderer(config.markdown,
+                                       ComponentRenderer(data.services, data.comparison_rows, render_partial))
+    _render_markdown(markdown, published, data.bodies, reuse, errors)
     if errors:
         raise BuildFailed(errors.sorted())
 
@@ -105,7 +149,7 @@ def build_site(options: BuildOptions) -> RenderedSite:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs)
         try:
-            rendered[route.url] = (route, render_page(templates[route.template], route, page, site_context))
+            rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
         except Exception as exc:  # a template may raise anything; report it at its line
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
@@ -116,7 +160,8 @@ def build_site(options: BuildOptions) -> RenderedSite:
         raise BuildFailed(errors.sorted())
 
     # Check the rendered HTML.
-    check_pages(rendered, {"/" + relative for relative in static_files}, errors)
+    check_pages(rendered, {"/" + relative for relative in static_files}, errors,
+                config_links=_navigation_lines(root, config.navigation))
     if errors:
         raise BuildFailed(errors.sorted())
 
@@ -181,22 +226,32 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
 
 
 def _check_navigation(root: Path, navigation, plan: RoutePlan, errors: ErrorCollector) -> None:
-    text = (root / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
+    lines = _navigation_lines(root, navigation)
     for item in navigation:
         if item.url.split("#")[0] not in plan:
-            index = text.find(item.url)
-            line = text.count("\n", 0, index) + 1 if index >= 0 else 0
-            errors.add(CONFIG_FILE, line, 0, f"navigation entry '{item.title}' links to {item.url}, which is not a page",
+            errors.add(*lines[item.url], 0, f"navigation entry '{item.title}' links to {item.url}, which is not a page",
                        "fix the url or add the page")
 
 
-def _render_markdown(markdown: MarkdownRenderer, documents, bodies, root: Path, errors: ErrorCollector) -> None:
+def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
+    """Navigation URL -> (site_config.yaml, its line), as written and as it appears in HTML."""
+    text = (root / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
+    lines = {}
+    for item in navigation:
+        index = text.find(item.url)
+        where = (CONFIG_FILE, text.count("\n", 0, index) + 1 if index >= 0 else 0)
+        lines.setdefault(item.url, where)
+        lines.setdefault(str(escape(item.url)), where)
+    return lines
+
+
+def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector) -> None:
     for document in documents:
-        result = markdown.convert(document.body_markdown, document.source, document.body_line)
+        result = reuse.convert(markdown, document.body_markdown, document.source, document.body_line)
         document.body_html, document.toc = result.html, result.toc
         errors.extend(result.errors)
     for record, text, source, first_line in bodies:
-        result = markdown.convert(text, source, first_line)
+        result = reuse.convert(markdown, text, source, first_line)
         record.body_html = result.html
         errors.extend(result.errors)
 

@@ -1,0 +1,535 @@
+"""Rebuilds for the live preview that redo only what an edit can have changed.
+
+IncrementalBuilder runs the ordinary pipeline (pipeline.build_site) and
+answers its `Reuse` hooks from what it kept of earlier builds. Each result is
+kept with everything it was computed from, and reused while that is unchanged:
+
+- a Document: the bytes of its Markdown file;
+- the SiteData: every file in content/data/, the body files they name, the
+  default booking URL;
+- the Jinja environment with its compiled templates: the text of every file in
+  templates/ (an edit forgets just the edited templates);
+- a Markdown conversion: the text and the Markdown options; for text with
+  directives also the config, the data and the component templates the
+  directives rendered (and the articles, if those templates read them);
+- a page's HTML: its template and every template that one extends, includes or
+  imports (jinja2.meta), and the value of every variable those templates read
+  (`page`, the page's record, `site`, `articles`, the data, ...).
+
+Keys hold values, not the names of the files the watcher reported, so a
+rebuild gives the site a clean build would give, whatever happened since the
+last one. Where the builder cannot tell what a page reads (a template name
+computed at run time, a variable it does not know), it renders the page again.
+
+Editing one article, for example, re-renders that article and the pages whose
+templates read `articles` (the article list); the link check still runs over
+every page, as in a clean build.
+
+OutputFolder keeps output/ equal to the latest site: it writes the files whose
+content differs and deletes the ones that are gone, one atomic rename each.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import time
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from jinja2 import meta
+
+from .config import CONFIG_FILE
+from .content import load_document
+from .data import DATA_DIR, SiteData
+from .errors import ErrorCollector
+from .markup import Directive, MarkdownRenderer, MarkdownResult
+from .models import Document, MarkdownOptions
+from .pipeline import BuildOptions, RenderedSite, Reuse, build_site
+from .render import PageInfo
+from .routes import Route
+from .templating import TEMPLATE_DIR
+
+# The folders and patterns content.load_documents reads pages and articles from.
+DOCUMENT_SECTIONS = (("page", "content/pages", "**/*.md"), ("article", "content/articles", "*.md"))
+
+# render.render_page gives a template `page`, and the page's record as `document`
+# (a Markdown page or article) or under its kind's name (a data record).
+RECORD_KINDS = ("service", "condition", "location")
+
+# Site-context entries that are functions of the loaded data alone (see pipeline.build_site).
+DATA_FUNCTIONS = ("comparison_table", "condition_matrix")
+
+# Files editors write beside the ones being edited: swap, backup, lock and
+# "safe write" files. They are never sources.
+EDITOR_FILE = re.compile(r"\.sw[a-p]$|~$|^\.#|^#.*#$|^4913$|___jb_\w+___$|\.crswap$|^\.DS_Store$")
+
+# How close to a check a file's modification time may be before its size and
+# time alone no longer prove it unchanged (file times have coarse ticks).
+RACY_NS = 1_000_000_000
+
+
+def is_editor_file(name: str) -> bool:
+    """True for a temporary or backup file an editor keeps beside a source."""
+    return bool(EDITOR_FILE.search(name))
+
+
+@dataclass(slots=True)
+class _LoadedDocument:
+    kind: str
+    raw: bytes | None
+    signature: tuple  # of the file when last read
+    checked: int  # when it was last read (time.time_ns())
+    document: Document | None
+    errors: list
+
+
+@dataclass(slots=True)
+class _LoadedData:
+    inputs: tuple
+    body_files: tuple[tuple[str, bytes | None], ...]
+    data: SiteData
+    version: int
+
+
+@dataclass(slots=True)
+class _Conversion:
+    text: str
+    options: MarkdownOptions | None
+    partials: tuple[str, ...]
+    context: object
+    result: MarkdownResult
+
+
+class IncrementalBuilder(Reuse):
+    """Builds the site again and again, reusing what the sources did not change.
+
+    `build()` returns the same RenderedSite (or raises the same BuildFailed)
+    as pipeline.build_site(options); afterwards `rendered` lists the URLs whose
+    page was rendered again and `converted` counts the Markdown texts converted.
+    """
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.rendered: list[str] = []
+        self.converted = 0
+        self._documents: dict[str, _LoadedDocument] = {}
+        self._data: _LoadedData | None = None
+        self._data_version = 0
+        self._env: jinja2.Environment | None = None
+        self._template_texts: dict[str, str] = {}
+        self._templates: _TemplateIndex | None = None
+        self._markdown: tuple[MarkdownOptions, MarkdownRenderer] | None = None
+        self._render_directive: Callable[[Directive], str] | None = None
+        self._conversions: dict[tuple[str, int], _Conversion] = {}  # (source, first line) ->
+        self._used_conversions: dict[tuple[str, int], _Conversion] = {}
+        self._partials: list[str] | None = None  # component templates rendered by the current conversion
+        self._pages: dict[str, tuple[tuple, str]] = {}
+        self._config_raw: bytes | None = None
+        self._value_keys: dict[str, object] = {}
+
+    def build(self) -> RenderedSite:
+        """Build the site; raises BuildFailed like pipeline.build_site."""
+        self.rendered, self.converted = [], 0
+        self._used_conversions = {}
+        self._value_keys = {}
+        self._config_raw = _read_bytes(self.options.root / CONFIG_FILE)
+        try:
+            site = build_site(self.options, self)
+        finally:
+            self._conversions.update(self._used_conversions)
+        # Forget what the site no longer has.
+        self._conversions = self._used_conversions
+        urls = {route.url for route in site.routes}
+        self._pages = {url: entry for url, entry in self._pages.items() if url in urls}
+        return site
+
+    # --- Reuse hooks -------------------------------------------------------
+
+    def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
+        documents = []
+        loaded: dict[str, _LoadedDocument] = {}
+        for kind, folder, pattern in DOCUMENT_SECTIONS:
+            section = root / folder
+            if not section.is_dir():
+                continue
+            for path in sorted(section.glob(pattern)):
+                key = str(path)
+                signature = _signature(path)
+                if signature is None:
+                    continue  # not a file (or gone since the listing)
+                entry = self._documents.get(key)
+                if entry is None or entry.kind != kind or not _unchanged(signature, entry.signature, entry.checked):
+                    checked, raw = time.time_ns(), _read_bytes(path)
+                    if entry is None or entry.kind != kind or raw is None or entry.raw != raw:
+                        found = ErrorCollector()
+                        document = load_document(kind, path, root, section, found)
+                        entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
+                    else:
+                        entry.signature, entry.checked = signature, checked
+                if entry.document is not None:
+                    # As freshly loaded: the Markdown stage fills these in.
+                    entry.document.body_html, entry.document.toc = "", ()
+                    documents.append(entry.document)
+                loaded[key] = entry
+                errors.extend(entry.errors)
+        self._documents = loaded
+        return documents
+
+    def load_data(self, root: Path, errors: ErrorCollector, default_booking_url: str,
+                  read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
+        inputs = (_read_folder(root / DATA_DIR), default_booking_url)
+        cached = self._data
+        if cached is not None and cached.inputs == inputs and all(
+                _read_bytes(root / relative) == raw for relative, raw in cached.body_files):
+            for record, *_ in cached.data.bodies:
+                record.body_html = ""  # as freshly loaded
+            return cached.data
+        body_files: list[tuple[str, bytes | None]] = []
+
+        def read_and_note(path: str, referrer: str, line: int):
+            loaded = read_body_file(path, referrer, line)
+            if loaded is not None:
+                body_files.append((loaded[1], _read_bytes(root / loaded[1])))
+            return loaded
+
+        before = len(errors)
+        data = super().load_data(root, errors, default_booking_url, read_and_note)
+        if data is not None and len(errors) == before:
+            self._data_version += 1
+            self._data = _LoadedData(inputs, tuple(body_files), data, self._data_version)
+        return data
+
+    def environment(self, root: Path) -> jinja2.Environment:
+        texts = _read_templates(root / TEMPLATE_DIR)
+        if self._env is None:
+            self._env = super().environment(root)
+        elif texts != self._template_texts:
+            changed = {name for name in texts.keys() | self._template_texts.keys()
+                       if texts.get(name) != self._template_texts.get(name)}
+            # Compiled templates find the templates they extend or include when
+            # they render, so forgetting the changed ones is enough.
+            for key, template in list(self._env.cache.items() if self._env.cache is not None else ()):
+                if template.name in changed:
+                    del self._env.cache[key]
+        else:
+            return self._env
+        # Keep the string objects of unchanged templates: equal keys then compare by identity.
+        texts = {name: self._template_texts[name] if self._template_texts.get(name) == text else text
+                 for name, text in texts.items()}
+        facts = self._templates.facts if self._templates else {}
+        self._templates = _TemplateIndex(self._env, texts, facts)
+        self._template_texts = texts
+        return self._env
+
+    def markdown_renderer(self, options: MarkdownOptions,
+                          render_directive: Callable[[Directive], str]) -> MarkdownRenderer:
+        # One converter for as long as the options stay; directives go to this build's components.
+        self._render_directive = render_directive
+        if self._markdown is None or self._markdown[0] != options:
+            renderer = super().markdown_renderer(options, lambda directive: self._render_directive(directive))
+            self._markdown = (options, renderer)
+        return self._markdown[1]
+
+    def convert(self, markdown: MarkdownRenderer, text: str, source: str, first_line: int) -> MarkdownResult:
+        options = self._markdown[0] if self._markdown else None
+        slot = (source, first_line)
+        cached = self._conversions.get(slot)
+        if (cached is None or cached.text != text or cached.options != options
+                or cached.context != self._directive_context(text, cached.partials)):
+            self._partials = []
+            try:
+                result = super().convert(markdown, text, source, first_line)
+                partials = tuple(self._partials)
+            finally:
+                self._partials = None
+            cached = _Conversion(text, options, partials, self._directive_context(text, partials), result)
+            self.converted += 1
+        self._used_conversions[slot] = cached
+        return cached.result
+
+    def render_partial(self, template: jinja2.Template, variables: dict) -> str:
+        if self._partials is not None and template.name not in self._partials:
+            self._partials.append(template.name)
+        return super().render_partial(template, variables)
+
+    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
+        key = self._page_key(template, route, page, site_context)
+        cached = self._pages.get(route.url)
+        if key is not None and cached is not None and cached[0] == key:
+            return cached[1]
+        page_html = super().render(template, route, page, site_context)
+        self.rendered.append(route.url)
+        if key is None:
+            self._pages.pop(route.url, None)
+        else:
+            self._pages[route.url] = (key, page_html)
+        return page_html
+
+    # --- keys --------------------------------------------------------------
+
+    def _directive_context(self, text: str, partials: tuple[str, ...]) -> object:
+        """What the components of a text's directives read besides the text: None without directives.
+
+        `partials` are the component templates the directives rendered, which
+        follow from the text and the data.
+        """
+        if ":::" not in text:
+            return None
+        closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
+        if None in closures:
+            return _Unknown()
+        reads_articles = any("articles" in names for _, names in closures)
+        articles = tuple((relative, entry.raw) for relative, entry in self._documents.items()
+                         if entry.kind == "article") if reads_articles else None
+        return (self._config_raw, self._data_key(), closures, articles, date.today().year)
+
+    def _data_key(self) -> object:
+        if self._data is None:
+            return _Unknown()
+        return (self._data.version, tuple(record.body_html for record, *_ in self._data.data.bodies))
+
+    def _page_key(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> tuple | None:
+        """Everything the page's HTML depends on, or None when that is unclear."""
+        closure = self._templates.closure(template.name) if self._templates and template.name else None
+        if closure is None:
+            return None
+        signature, names = closure
+        values = []
+        for name in names:
+            if name == "page":
+                value = page
+            elif name == "document" and isinstance(route.record, Document):
+                value = _snapshot(route.record)
+            elif name in RECORD_KINDS and route.kind == name:
+                value = self._data_key()
+            elif name in site_context:
+                value = self._value_keys.get(name)
+                if value is None:
+                    value = self._value_keys[name] = self._context_key(name, site_context[name])
+            else:
+                continue  # a Jinja global, a name the templates set themselves, or undefined
+            if isinstance(value, _Unknown):
+                return None
+            values.append(value)
+        return (template.name, signature, tuple(values))
+
+    def _context_key(self, name: str, value: object) -> object:
+        """A value that compares equal between builds exactly when `value` is the same."""
+        data = self._data.data if self._data else None
+        if data is not None and any(value is getattr(data, spec.name) for spec in fields(data)):
+            return self._data_key()
+        if name in DATA_FUNCTIONS and callable(value):
+            return self._data_key()
+        if isinstance(value, list) and all(isinstance(item, Document) for item in value):
+            return tuple(_snapshot(item) for item in value)
+        if _is_frozen_dataclass(value):
+            return value
+        return _Unknown()
+
+
+class _Unknown:
+    """A key that equals nothing: what it stands for must be recomputed."""
+
+    __slots__ = ()
+
+
+def _snapshot(document: Document) -> tuple:
+    return tuple(getattr(document, spec.name) for spec in fields(document))
+
+
+def _is_frozen_dataclass(value: object) -> bool:
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and params.frozen
+
+
+class _TemplateIndex:
+    """For each template: the templates it pulls in and the variables they read."""
+
+    def __init__(self, env: jinja2.Environment, texts: dict[str, str], facts: dict):
+        self.env = env
+        self.texts = texts
+        self.facts = facts  # name -> (text, referenced names or None if computed, variables); survives edits
+        self._closures: dict[str, tuple | None] = {}
+
+    def closure(self, name: str) -> tuple[tuple, tuple[str, ...]] | None:
+        """(the text of every template `name` uses, the variables they read), or None if unknowable."""
+        if name not in self._closures:
+            self._closures[name] = self._compute_closure(name)
+        return self._closures[name]
+
+    def _compute_closure(self, name: str):
+        seen: set[str] = set()
+        pending = [name]
+        variables: set[str] = set()
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            facts = self._facts(current)
+            if facts is None:
+                return None
+            references, names = facts
+            variables |= names
+            pending.extend(references)
+        return tuple((used, self.texts[used]) for used in sorted(seen)), tuple(sorted(variables))
+
+    def _facts(self, name: str):
+        text = self.texts.get(name)
+        if text is None:
+            return None
+        cached = self.facts.get(name)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        try:
+            tree = self.env.parse(text, name)
+        except jinja2.TemplateSyntaxError:
+            facts = None
+        else:
+            references = list(meta.find_referenced_templates(tree))
+            facts = None if None in references else (tuple(references), frozenset(meta.find_undeclared_variables(tree)))
+        self.facts[name] = (text, facts)
+        return facts
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _read_folder(folder: Path) -> tuple[tuple[str, bytes | None], ...]:
+    """(relative path, bytes) of every file under `folder` but editors' temporary files."""
+    if not folder.is_dir():
+        return ()
+    return tuple((path.relative_to(folder).as_posix(), _read_bytes(path))
+                 for path in sorted(folder.rglob("*")) if path.is_file() and not is_editor_file(path.name))
+
+
+def _read_templates(folder: Path) -> dict[str, str]:
+    return {name: raw.decode("utf-8", "surrogateescape") for name, raw in _read_folder(folder) if raw is not None}
+
+
+class OutputFolder:
+    """output/ kept equal to the latest site, touching only the files that differ.
+
+    Each file is written beside its place and renamed over it, so the server
+    never reads half a file. The first update compares with what is on disk
+    and removes files that are not part of the site, like a clean build.
+    """
+
+    def __init__(self, output: Path):
+        self.output = output.absolute()
+        self._pages: dict[str, str] | None = None  # output path -> HTML written; None before the first update
+        self._assets: dict[str, tuple[tuple | None, int]] = {}  # output path -> (source signature, when read)
+
+    def update(self, site: RenderedSite) -> list[str]:
+        """Write what differs and delete what is gone; return the output paths touched."""
+        if not self.output.is_dir():  # removed behind our back: start again
+            self._pages = None
+        self.output.mkdir(parents=True, exist_ok=True)
+        first = self._pages is None
+        previous = set(self._existing_files()) if first else set(self._pages) | set(self._assets)
+        touched = []
+        for relative in sorted(previous - set(site.pages) - set(site.static_files)):
+            self._remove(relative)
+            touched.append(relative)
+        for relative, page_html in site.pages.items():
+            if first or relative not in self._pages:
+                same = _read_text(self.output / relative) == page_html
+            else:
+                same = self._pages[relative] == page_html
+            if not same:
+                self._write(relative, lambda target, text=page_html: target.write_text(text, encoding="utf-8"))
+                touched.append(relative)
+        assets = {}
+        for relative, source in site.static_files.items():
+            signature, checked = _signature(source), time.time_ns()
+            known = self._assets.get(relative)
+            if known is not None and _unchanged(signature, *known) and (self.output / relative).is_file():
+                assets[relative] = known
+                continue
+            if _read_bytes(source) != _read_bytes(self.output / relative):
+                self._write(relative, lambda target, source=source: shutil.copyfile(source, target))
+                touched.append(relative)
+            assets[relative] = (signature, checked)
+        self._pages, self._assets = dict(site.pages), assets
+        return touched
+
+    def _existing_files(self):
+        for folder, _, names in os.walk(self.output):
+            for name in names:
+                yield (Path(folder) / name).relative_to(self.output).as_posix()
+
+    def _write(self, relative: str, write: Callable[[Path], object]) -> None:
+        target = self.output / relative
+        self._make_parent(target)
+        if target.is_dir():
+            shutil.rmtree(target)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            write(temporary)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+    def _make_parent(self, target: Path) -> None:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            # A file stands where the site now needs a folder.
+            for folder in reversed(target.relative_to(self.output).parents[:-1]):
+                path = self.output / folder
+                if path.exists() and not path.is_dir():
+                    path.unlink()
+                    break
+            target.parent.mkdir(parents=True, exist_ok=True)
+
+    def _remove(self, relative: str) -> None:
+        target = self.output / relative
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            shutil.rmtree(target, ignore_errors=True)
+        folder = target.parent
+        while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _signature(path: Path) -> tuple | None:
+    """What changes whenever a regular file's content does; None if it is not one."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def _unchanged(signature: tuple | None, known: tuple | None, checked: int) -> bool:
+    """True when a file whose signature was `known` when read at `checked` still holds what was read.
+
+    File times tick coarsely, so a change made in the same tick as the read
+    can leave the signature as it was: trust it only for files that were last
+    changed well before that read (as Git does for its index).
+    """
+    return signature is not None and signature == known and max(signature[1], signature[2]) < checked - RACY_NS
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            return file.read()
+    except (OSError, UnicodeDecodeError):
+        return None
