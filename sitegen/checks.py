@@ -11,7 +11,7 @@ import re
 from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import ErrorCollector
+from .errors import ErrorCollector, did_you_mean
 from .routes import Route
 
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -22,6 +22,9 @@ _REQUIRED = (
     (re.compile(r'<meta name="description" content="[^"]+"'), "a meta description"),
 )
 _H1 = re.compile(r"<h1[\s>]")
+
+
+_UNRESOLVED = object()
 
 
 def page_ids(page_html: str) -> set[str]:
@@ -57,22 +60,32 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     ids_by_url = {url: page_ids(page_html) for url, (_, page_html) in pages.items()}
     reported_template_links: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
+    resolved_links: dict = {}
     for url, (route, page_html) in pages.items():
+        if not route.is_html:
+            continue  # sitemap.xml, robots.txt
         for pattern, what in _REQUIRED:
             if not pattern.search(page_html):
-                errors.add(f"templates/{route.template}.html", 0, 0, f"{url} has no {what}")
+                errors.add(f"templates/{route.template_file}", 0, 0, f"{url} has no {what}")
         h1_count = len(_H1.findall(page_html))
         if h1_count != 1:
             _report_h1(route, h1_count, errors)
         for href in set(_LINK.findall(page_html)):
-            resolved = _resolve(href, url)
+            # Most links (menu, footer, cards) repeat on every page: resolve each once.
+            key = href if href.startswith("/") else (href, url)
+            resolved = resolved_links.get(key, _UNRESOLVED)
+            if resolved is _UNRESOLVED:
+                resolved = resolved_links[key] = _resolve(href, url)
             if resolved is None:
                 continue
             target, fragment = resolved
             problem = ""
             if target in pages:
                 if fragment and fragment not in ids_by_url[target]:
-                    problem = f"the link '{href}' points to '#{fragment}', which is not a heading or id on {target}"
+                    problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
+                    suggestion = did_you_mean(fragment, ids_by_url[target])
+                    if suggestion:
+                        problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
             elif target in static_urls:
                 if fragment:
                     problem = f"the link '{href}' has a #fragment, but {target} is not a page"
@@ -80,6 +93,9 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
             else:
                 problem = f"the link '{href}' leads to no page on this site"
+                suggestion = did_you_mean(target, pages)
+                if suggestion:
+                    problem += f"; {suggestion}"
             if problem and href in config_links:
                 if href not in reported_config_links:
                     reported_config_links.add(href)
@@ -100,7 +116,7 @@ def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, 
     key = (route.template, href)
     if key not in seen:
         seen.add(key)
-        errors.add(f"templates/{route.template}.html", 0, 0, f"{problem} (first seen on {route.url})")
+        errors.add(f"templates/{route.template_file}", 0, 0, f"{problem} (first seen on {route.url})")
 
 
 _MARKDOWN_H1 = re.compile(r"^(?:#[ \t]+\S|<h1[\s>])|^[^\n]+\n=+[ \t]*$", re.MULTILINE | re.IGNORECASE)
@@ -115,5 +131,5 @@ def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
             line = first_line + text.count("\n", 0, match.start())
             errors.add(path, line, 0, f"a level-1 heading here makes {count} <h1> headings on {route.url}", hint)
             return
-    errors.add(f"templates/{route.template}.html", 0, 0,
+    errors.add(f"templates/{route.template_file}", 0, 0,
                f"{route.url} has {count} <h1> headings; a page needs exactly one")

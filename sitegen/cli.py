@@ -133,7 +133,9 @@ def _build(options: BuildOptions, output: Path, write: bool) -> int:
 
 
 def _summary(site: RenderedSite, where: str) -> str:
-    return f"{len(site.pages)} pages, {len(site.static_files)} assets {where} in {site.seconds:.2f} s"
+    html_pages = sum(1 for path in site.pages if path.endswith(".html"))
+    assets = len(site.static_files) + len(site.pages) - html_pages  # static files, sitemap.xml, robots.txt
+    return f"{html_pages} pages, {assets} assets {where} in {site.seconds:.2f} s"
 
 
 def _display(path: Path) -> str:

@@ -252,6 +252,10 @@ class IncrementalBuilder(Reuse):
         self._used_conversions[slot] = cached
         return cached.result
 
+    def convert_all(self, markdown: MarkdownRenderer, jobs: list[tuple[str, str, int]]) -> list[MarkdownResult]:
+        # One at a time, through the cache: a rebuild converts only what changed.
+        return [self.convert(markdown, *job) for job in jobs]
+
     def render_partial(self, template: jinja2.Template, variables: dict) -> str:
         if self._partials is not None and template.name not in self._partials:
             self._partials.append(template.name)

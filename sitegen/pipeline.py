@@ -30,6 +30,7 @@ from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
+from .parallel import convert_all
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
@@ -56,6 +57,19 @@ class RenderedSite:
     routes: list[Route] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str
+    date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """`sitemap` in templates: every published HTML page but the 404 page."""
+
+    entries: tuple[SitemapEntry, ...]
+
+
 class Reuse:
     """The expensive steps of a build, as hooks; this class computes them all afresh.
 
@@ -79,6 +93,10 @@ class Reuse:
 
     def convert(self, markdown: MarkdownRenderer, text: str, source: str, first_line: int) -> MarkdownResult:
         return markdown.convert(text, source, first_line)
+
+    def convert_all(self, markdown: MarkdownRenderer, jobs: list[tuple[str, str, int]]) -> list[MarkdownResult]:
+        """Convert many (text, source, first line) jobs; a clean build spreads them over the cores."""
+        return convert_all(markdown, jobs)
 
     def render_partial(self, template: jinja2.Template, variables: dict) -> str:
         """Render a component's template for a directive in Markdown."""
@@ -106,7 +124,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Plan routes.
     published = [d for d in documents if options.drafts or not d.draft]
-    plan = _plan_routes(published, data, errors)
+    plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
         url = "/" + relative
         if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
@@ -132,6 +150,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "comparison_table": lambda services=None, rows=None: comparison_table(
             services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
         "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
+        "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
+                                 for route in plan if route.is_html and route.kind != "404")),
     }
 
     def render_partial(name: str, variables: dict) -> str:
@@ -139,9 +159,9 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     markdown = reuse.markdown_renderer(config.markdown,
                                        ComponentRenderer(data.services, data.comparison_rows, render_partial))
+    # Markdown problems do not stop the build here: the pages still render,
+    # so their links are checked too and every problem is reported at once.
     _render_markdown(markdown, published, data.bodies, reuse, errors)
-    if errors:
-        raise BuildFailed(errors.sorted())
 
     rendered: dict[str, tuple[Route, str]] = {}
     seen_template_errors: set[tuple[str, int, str]] = set()
@@ -156,8 +176,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
             if key not in seen_template_errors:
                 seen_template_errors.add(key)
                 errors.extend([error])
-    if errors:
-        raise BuildFailed(errors.sorted())
+    if len(rendered) < len(plan):
+        raise BuildFailed(errors.sorted())  # links to pages that failed would be false alarms
 
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
@@ -169,7 +189,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
 
 
-def _plan_routes(documents: list[Document], data, errors: ErrorCollector) -> RoutePlan:
+def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
+    """Every page of the site. A robots.txt in static/ replaces the generated one."""
     plan = RoutePlan(errors)
     for document in documents:
         route = document_route(document)
@@ -196,6 +217,9 @@ def _plan_routes(documents: list[Document], data, errors: ErrorCollector) -> Rou
                        f"{data_dir}/locations.yaml", 0, location))
     plan.add(Route("/404.html", "404", "404", "Page not found",
                    "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
+    plan.add(Route("/sitemap.xml", "sitemap", "sitemap.xml", "Sitemap", "", f"{TEMPLATE_DIR}/sitemap.xml"))
+    if not static_has_robots:
+        plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
     for record, _, source, first_line in data.bodies:
         route = plan.routes.get(record.url)
         if route is not None:
@@ -209,13 +233,13 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
         if route.template in templates:
             continue
         try:
-            templates[route.template] = env.get_template(route.template + ".html")
+            templates[route.template] = env.get_template(route.template_file)
         except jinja2.TemplateNotFound as exc:
-            if exc.name == route.template + ".html":
+            if exc.name == route.template_file:
                 document = route.record if isinstance(route.record, Document) else None
                 line = document.key_lines.get("template", 1) if document else 0
                 errors.add(route.source, line, 0, f"template '{route.template}' not found in {TEMPLATE_DIR}/",
-                           f"create {TEMPLATE_DIR}/{route.template}.html or use another template")
+                           f"create {TEMPLATE_DIR}/{route.template_file} or use another template")
             else:
                 errors.extend([template_error(exc, root)])
             templates[route.template] = None
@@ -246,13 +270,14 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
 
 
 def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector) -> None:
-    for document in documents:
-        result = reuse.convert(markdown, document.body_markdown, document.source, document.body_line)
+    jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
+    jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
+    results = reuse.convert_all(markdown, jobs)
+    for document, result in zip(documents, results):
         document.body_html, document.toc = result.html, result.toc
-        errors.extend(result.errors)
-    for record, text, source, first_line in bodies:
-        result = reuse.convert(markdown, text, source, first_line)
+    for (record, *_), result in zip(bodies, results[len(documents):]):
         record.body_html = result.html
+    for result in results:
         errors.extend(result.errors)
 
 

@@ -33,6 +33,15 @@ class Route:
     def output_path(self) -> str:
         return output_path_for(self.url)
 
+    @property
+    def template_file(self) -> str:
+        """'page' -> 'page.html'; names with an extension ('sitemap.xml') stay as they are."""
+        return self.template if "." in self.template else self.template + ".html"
+
+    @property
+    def is_html(self) -> bool:
+        return self.url.endswith(("/", ".html"))
+
 
 def output_path_for(url: str) -> str:
     """/ -> index.html, /services/x/ -> services/x/index.html, /404.html -> 404.html."""

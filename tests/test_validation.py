@@ -196,7 +196,7 @@ CASES = {
                                 r"the link '/servicez/' leads to no page on this site"),
     "link-to-missing-fragment": Bad(((ABOUT, "(/locations/#main)", "(/locations/#opening-hours)"),), ABOUT,
                                     "#opening-hours", None,
-                                    r"the link '/locations/#opening-hours' points to '#opening-hours', which is not"),
+                                    r"the link '/locations/#opening-hours' leads to no heading or id '#opening-hours' on /locations/"),
     "link-in-condition-body": Bad(((CONDITIONS, "into the leg.", "into the [leg](/nowhere/)."),), CONDITIONS,
                                   "(/nowhere/)", None, r"the link '/nowhere/' leads to no page"),
     "link-in-inline-service-body": Bad(((SERVICES, "helps you relax.", "helps you [relax](/nowhere/)."),), SERVICES,
