@@ -1,0 +1,106 @@
+"""Sitemap and robots.txt, parallel Markdown conversion, and reporting Markdown
+and link problems of one run together."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import copy_fixture_site, run_build, snapshot
+
+from sitegen import parallel
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_urls(output) -> dict[str, str | None]:
+    root = ET.parse(output / "sitemap.xml").getroot()
+    return {entry.findtext(f"{SITEMAP_NS}loc"): entry.findtext(f"{SITEMAP_NS}lastmod")
+            for entry in root.iter(f"{SITEMAP_NS}url")}
+
+
+def test_sitemap_lists_every_published_page_and_nothing_else(built_fixture_site):
+    urls = sitemap_urls(built_fixture_site.output)
+    base = "https://fixture.example.org"
+    expected = {base + url for url in built_fixture_site.urls if url != "/404.html"}
+    assert set(urls) == expected
+    assert base + "/articles/coming-soon/" not in urls  # a draft
+    assert urls[base + "/articles/first-visit/"] == "2026-03-03"
+
+
+def test_robots_txt_points_to_the_sitemap(built_fixture_site):
+    text = (built_fixture_site.output / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://fixture.example.org/sitemap.xml" in text.splitlines()
+
+
+def test_a_robots_txt_in_static_replaces_the_generated_one(fixture_site):
+    (fixture_site / "static" / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    assert run_build(fixture_site).code == 0
+    assert (fixture_site / "output" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+def test_markdown_and_link_problems_are_reported_in_one_run(fixture_site):
+    about = fixture_site / "content" / "pages" / "about.md"
+    lines = about.read_text(encoding="utf-8").splitlines()
+    about.write_text("\n".join(lines + ["", "::: comparison no-such-service", "", "[Prices](/prices/)", ""]),
+                     encoding="utf-8")
+    code, _, err = run_build(fixture_site)
+    assert code == 1
+    assert f"content/pages/about.md:{len(lines) + 2}: directive 'comparison': unknown service 'no-such-service'" in err
+    assert f"content/pages/about.md:{len(lines) + 4}: the link '/prices/' leads to no page" in err
+    assert "2 errors found." in err
+
+
+def _add_many_pages(site, count: int) -> None:
+    pages = site / "content" / "pages" / "many"
+    pages.mkdir()
+    for number in range(count):
+        directive = "::: comparison medical-massage therapeutic-massage rows=purpose\n" if number % 25 == 0 else ""
+        pages.joinpath(f"page-{number:03d}.md").write_text(
+            f"---\ntitle: Page {number}\ndescription: Page number {number}.\n---\n\n"
+            f"## Section {number}\n\nSome *text* with \"quotes\" -- and a [link](/about/).\n\n"
+            f"{directive}\n| a | b |\n| --- | --- |\n| {number} | x |\n",
+            encoding="utf-8")
+
+
+def test_parallel_conversion_gives_the_same_site_as_one_process(tmp_path, monkeypatch):
+    if not parallel.can_fork():
+        pytest.skip("this platform converts in one process only")
+    count = parallel.MIN_DOCUMENTS_FOR_WORKERS + 30
+    parallel_site = copy_fixture_site(tmp_path / "parallel")
+    serial_site = copy_fixture_site(tmp_path / "serial")
+    for site in (parallel_site, serial_site):
+        _add_many_pages(site, count)
+
+    used_workers = []
+    fork = parallel.multiprocessing.get_context("fork")
+
+    class RecordingContext:
+        """The fork context, noting how many workers each pool starts."""
+
+        def Pool(self, processes, **kwargs):
+            used_workers.append(processes)
+            return fork.Pool(processes, **kwargs)
+
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method: RecordingContext())
+    assert run_build(parallel_site).code == 0
+    assert used_workers == [2]
+
+    monkeypatch.setattr(parallel, "MIN_DOCUMENTS_FOR_WORKERS", 10**9)
+    assert run_build(serial_site).code == 0
+    assert len(used_workers) == 1
+    assert snapshot(parallel_site / "output") == snapshot(serial_site / "output")
+
+
+def test_errors_found_in_worker_processes_are_reported(fixture_site, monkeypatch):
+    if not parallel.can_fork():
+        pytest.skip("this platform converts in one process only")
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    _add_many_pages(fixture_site, parallel.MIN_DOCUMENTS_FOR_WORKERS + 10)
+    broken = fixture_site / "content" / "pages" / "many" / "page-077.md"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    code, _, err = run_build(fixture_site)
+    assert code == 1
+    line = broken.read_text(encoding="utf-8").splitlines().index("<script>alert(1)</script>") + 1
+    assert f"content/pages/many/page-077.md:{line}: the HTML element <script> is not allowed" in err
