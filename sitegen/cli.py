@@ -74,7 +74,15 @@ def format_errors(errors: list[SiteError]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run the command line; returns the exit code."""
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        print("\nInterrupted; the output folder was left as it was.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: list[str]) -> int:
     asks_for_help = any(arg in ("-h", "--help") for arg in argv)
     if not asks_for_help and not any(arg in COMMANDS for arg in argv if not arg.startswith("-")):
         argv.append("build")
@@ -100,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             return serve(options, output, args.host, args.port, args.open, debug=args.debug)
         return _build(options, output, write=args.command == "build")
     except KeyboardInterrupt:
-        print("\nInterrupted; the output folder was left as it was.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        raise  # reported by main()
     except Exception as exc:  # the last line of defence: no traceback unless asked
         if args.debug:
             traceback.print_exc()

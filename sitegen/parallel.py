@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from typing import Sequence
 
@@ -47,6 +48,8 @@ def convert_all(markdown: MarkdownRenderer, jobs: Sequence[tuple[str, str, int]]
 
 
 def _start_worker(markdown: MarkdownRenderer) -> None:
+    # Ctrl-C reaches the whole process group; the parent stops the pool and reports it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_converter
     _worker_converter = markdown
 
