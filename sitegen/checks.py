@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -47,8 +48,28 @@ def _resolve(href: str, page_url: str) -> tuple[str, str] | None:
     return unquote(target), unquote(parts.fragment)
 
 
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the checks read from one page's HTML."""
+
+    ids: frozenset[str]
+    links: frozenset[str]
+    missing: tuple[str, ...]  # required elements the page lacks
+    h1_count: int
+
+
+def page_facts(page_html: str) -> PageFacts:
+    return PageFacts(
+        ids=frozenset(page_ids(page_html)),
+        links=frozenset(_LINK.findall(page_html)),
+        missing=tuple(what for pattern, what in _REQUIRED if not pattern.search(page_html)),
+        h1_count=len(_H1.findall(page_html)),
+    )
+
+
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
-                config_links: dict[str, tuple[str, int]] | None = None) -> None:
+                config_links: dict[str, tuple[str, int]] | None = None,
+                facts_cache: dict[str, PageFacts] | None = None) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
@@ -57,20 +78,28 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     line)), otherwise once per template and target.
     """
     config_links = config_links or {}
-    ids_by_url = {url: page_ids(page_html) for url, (_, page_html) in pages.items()}
+    # The live preview passes the cache of its previous rebuild: an unchanged
+    # page is the same string, whose hash Python keeps, so its facts are a lookup.
+    previous = facts_cache.copy() if facts_cache is not None else {}
+    facts_by_url = {}
+    for url, (route, page_html) in pages.items():
+        if route.is_html:
+            facts = previous.get(page_html)
+            facts_by_url[url] = facts if facts is not None else page_facts(page_html)
+    if facts_cache is not None:
+        facts_cache.clear()
+        facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items())
+    ids_by_url = {url: facts.ids for url, facts in facts_by_url.items()}
     reported_template_links: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
     resolved_links: dict = {}
-    for url, (route, page_html) in pages.items():
-        if not route.is_html:
-            continue  # sitemap.xml, robots.txt
-        for pattern, what in _REQUIRED:
-            if not pattern.search(page_html):
-                errors.add(f"templates/{route.template_file}", 0, 0, f"{url} has no {what}")
-        h1_count = len(_H1.findall(page_html))
-        if h1_count != 1:
-            _report_h1(route, h1_count, errors)
-        for href in set(_LINK.findall(page_html)):
+    for url, facts in facts_by_url.items():
+        route = pages[url][0]
+        for what in facts.missing:
+            errors.add(f"templates/{route.template_file}", 0, 0, f"{url} has no {what}")
+        if facts.h1_count != 1:
+            _report_h1(route, facts.h1_count, errors)
+        for href in facts.links:
             # Most links (menu, footer, cards) repeat on every page: resolve each once.
             key = href if href.startswith("/") else (href, url)
             resolved = resolved_links.get(key, _UNRESOLVED)
@@ -81,9 +110,9 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
             target, fragment = resolved
             problem = ""
             if target in pages:
-                if fragment and fragment not in ids_by_url[target]:
+                if fragment and fragment not in ids_by_url.get(target, ()):
                     problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
-                    suggestion = did_you_mean(fragment, ids_by_url[target])
+                    suggestion = did_you_mean(fragment, ids_by_url.get(target, ()))
                     if suggestion:
                         problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
             elif target in static_urls:

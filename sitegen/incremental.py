@@ -131,6 +131,7 @@ class IncrementalBuilder(Reuse):
         self._pages: dict[str, tuple[tuple, str]] = {}
         self._config_raw: bytes | None = None
         self._value_keys: dict[str, object] = {}
+        self.page_facts_cache: dict = {}  # what the link check read from each page
 
     def build(self) -> RenderedSite:
         """Build the site; raises BuildFailed like pipeline.build_site."""

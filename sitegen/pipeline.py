@@ -77,6 +77,9 @@ class Reuse:
     these methods would compute from the same arguments and files.
     """
 
+    # HTML -> what the checks read from it, kept between builds (None: not kept).
+    page_facts_cache: dict | None = None
+
     def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
         return load_documents(root, errors)
 
@@ -181,7 +184,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, config.navigation))
+                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
     if errors:
         raise BuildFailed(errors.sorted())
 
