@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import SiteError
+from .structured_data import local_business
 
 TEMPLATE_DIR = "templates"
 
@@ -31,6 +32,7 @@ def create_environment(root: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["date_display"] = date_display
+    env.globals["local_business"] = local_business
     return env
 
 

@@ -2,11 +2,13 @@
 and link problems of one run together."""
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from conftest import copy_fixture_site, run_build, snapshot
+from htmlparse import parse
 
 from sitegen import parallel
 
@@ -104,3 +106,19 @@ def test_errors_found_in_worker_processes_are_reported(fixture_site, monkeypatch
     assert code == 1
     line = broken.read_text(encoding="utf-8").splitlines().index("<script>alert(1)</script>") + 1
     assert f"content/pages/many/page-077.md:{line}: the HTML element <script> is not allowed" in err
+
+
+def test_structured_data_cannot_break_out_of_its_script(fixture_site):
+    locations = fixture_site / "content" / "data" / "locations.yaml"
+    text = locations.read_text(encoding="utf-8")
+    first_name = next(line for line in text.splitlines() if line.strip().startswith("name:"))
+    hostile = "North </script><script>alert(1)</script>"
+    locations.write_text(text.replace(first_name, f'{first_name.split("name:")[0]}name: "{hostile}"', 1),
+                         encoding="utf-8")
+    assert run_build(fixture_site).code == 0
+    slug = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("- slug:"))
+    page = (fixture_site / "output" / "locations" / slug / "index.html").read_text(encoding="utf-8")
+    tree = parse(page)
+    scripts = tree.find_all("script")
+    assert [script.get("type") for script in scripts] == ["application/ld+json"]
+    assert json.loads(scripts[0].text_content())["name"].endswith(hostile)

@@ -5,6 +5,7 @@ per-page checks are parametrised over every HTML page in its output.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -125,7 +126,9 @@ def test_page_ids_are_unique_and_labels_point_at_them(built_real_site, real_page
 
 def test_page_loads_nothing_from_elsewhere_and_runs_no_script(built_real_site, real_page_url):
     tree = built_real_site.page(real_page_url)
-    assert tree.find_all("script") == []
+    # The only scripts are JSON-LD data blocks for search engines, which run nothing.
+    for script in tree.find_all("script"):
+        assert script.get("type") == "application/ld+json" and not script.get("src")
     for element in tree.find_all("link") + tree.find_all("img") + tree.find_all("script") \
             + tree.find_all("iframe") + tree.find_all("source"):
         if element.tag == "link" and element.get("rel") == "canonical":
@@ -237,3 +240,17 @@ def test_removing_a_page_removes_it_from_output(real_site):
     assert (real_site / "output/index.html").is_file()
     leftovers = [p.name for p in real_site.iterdir() if p.name.startswith(".output-")]
     assert leftovers == []
+
+
+def test_location_pages_describe_the_business_for_search_engines(built_real_site):
+    for slug, phone in (("north-syracuse", "+13155550142"), ("downtown-syracuse", "+13155550187")):
+        scripts = built_real_site.page(f"/locations/{slug}/").find_all("script")
+        assert len(scripts) == 1
+        business = json.loads(scripts[0].text_content())
+        assert business["@type"] == "HealthAndBeautyBusiness"
+        assert business["telephone"] == phone
+        assert business["address"]["addressRegion"] == "NY"
+        assert {spec["dayOfWeek"].rsplit("/", 1)[1] for spec in business["openingHoursSpecification"]} \
+            <= {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+    home_scripts = built_real_site.page("/").find_all("script")
+    assert len(home_scripts) == 2
