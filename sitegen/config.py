@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ErrorCollector, SiteError
+from .errors import ErrorCollector
 from .models import CallToAction, Colors, MarkdownOptions, NavItem, SiteConfig
-from .schema import INVALID, Boolean, Context, Field, HexColor, ListOf, Record, SitePath, Text, Url
-from .yamlsource import YamlProblem, parse_yaml, read_text
+from .schema import Boolean, Field, HexColor, ListOf, Record, SitePath, Text, Url, load_yaml_file
 
 CONFIG_FILE = "site_config.yaml"
 
@@ -57,22 +56,9 @@ SITE_CONFIG = Record({
 
 def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None) -> SiteConfig | None:
     """Read and validate site_config.yaml; None (with errors reported) if it is unusable."""
-    path = root / CONFIG_FILE
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        errors.add(CONFIG_FILE, 0, 0, "file not found", "every site needs a site_config.yaml at its root")
-        return None
-    try:
-        node = parse_yaml(read_text(raw, CONFIG_FILE), CONFIG_FILE)
-    except YamlProblem as problem:
-        errors.extend([problem.error])
-        return None
-    if node is None:
-        errors.add(CONFIG_FILE, 1, 0, "file is empty", "see the README for the keys it needs")
-        return None
-    values = SITE_CONFIG(node, "", Context(CONFIG_FILE, errors))
-    if values is INVALID:
+    values = load_yaml_file(root, CONFIG_FILE, SITE_CONFIG, errors,
+                            "every site needs a site_config.yaml at its root")
+    if values is None:
         return None
     markdown = values["markdown"]
     return SiteConfig(
@@ -88,6 +74,3 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         markdown=MarkdownOptions(**markdown),
     )
 
-
-def config_error(message: str) -> SiteError:
-    return SiteError(CONFIG_FILE, 0, 0, message)

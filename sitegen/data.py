@@ -13,9 +13,9 @@ from urllib.parse import quote_plus
 
 from .errors import ErrorCollector, did_you_mean
 from .models import ComparisonRow, Condition, Coordinates, Location, OpeningHours, Phone, Service
-from .schema import (INVALID, Context, Email, Field, HoursRange, Item, ListOf, Located, MapOf, Number,
-                     PhoneNumber, Record, RecordList, Slug, SlugRef, Text, Url)
-from .yamlsource import YamlProblem, YMap, YScalar, parse_yaml, read_text
+from .schema import (Email, Field, HoursRange, Item, ListOf, Located, MapOf, Number,
+                     PhoneNumber, Record, RecordList, Slug, SlugRef, Text, Url, load_yaml_file)
+from .yamlsource import YMap, YScalar
 
 DATA_DIR = "content/data"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -114,24 +114,8 @@ class SiteData:
     bodies: list[tuple[object, str, str, int]]
 
 
-def _read_data_file(root: Path, name: str, schema: Record, errors: ErrorCollector):
-    rel = f"{DATA_DIR}/{name}"
-    path = root / rel
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        errors.add(rel, 0, 0, "file not found", f"create it; see the README for what {name} holds")
-        return None
-    try:
-        node = parse_yaml(read_text(raw, rel), rel)
-    except YamlProblem as problem:
-        errors.extend([problem.error])
-        return None
-    if node is None:
-        errors.add(rel, 1, 0, "file is empty", "see the README for what it holds")
-        return None
-    values = schema(node, "", Context(rel, errors))
-    return None if values is INVALID else values
+def _read_data_file(root: Path, name: str, schema: Record, errors: ErrorCollector) -> dict | None:
+    return load_yaml_file(root, f"{DATA_DIR}/{name}", schema, errors, f"create it; see the README for what {name} holds")
 
 
 def _declared_slugs(items: list[Item], rel: str, key: str, errors: ErrorCollector) -> set[str]:
@@ -157,13 +141,17 @@ def _declared_slugs(items: list[Item], rel: str, key: str, errors: ErrorCollecto
     return set(first_use)
 
 
-def _resolve(ref: Located, known: dict, declared: set[str], rel: str, where: str, what: str, errors: ErrorCollector):
-    if ref.value in known:
-        return known[ref.value]
-    if ref.value not in declared:
-        errors.add(rel, ref.line, ref.column, f"{where}: unknown {what} '{ref.value}'",
-                   did_you_mean(ref.value, declared) or f"known {what}s: " + ", ".join(sorted(declared)))
-    return None
+def _resolve_services(refs: tuple[Located, ...], services: dict[str, Service], declared: set[str],
+                      rel: str, where: str, errors: ErrorCollector) -> list[Service]:
+    """The services a record names, reporting slugs that name no service."""
+    found = []
+    for position, ref in enumerate(refs):
+        if ref.value in services:
+            found.append(services[ref.value])
+        elif ref.value not in declared:
+            errors.add(rel, ref.line, ref.column, f"{where}.services[{position}]: unknown service '{ref.value}'",
+                       did_you_mean(ref.value, declared) or "known services: " + ", ".join(sorted(declared)))
+    return found
 
 
 def directions_link(street: str, city: str, region: str, postal_code: str) -> str:
@@ -221,12 +209,9 @@ def load_data(root: Path, errors: ErrorCollector, default_booking_url: str,
         condition = Condition(slug=values["slug"], name=values["name"], summary=values["summary"],
                               body_html="", url=f"/conditions/{values['slug']}/")
         where = f"conditions[{item.index}]"
-        for position, ref in enumerate(values["services"]):
-            service = _resolve(ref, services, service_slugs, conditions_rel,
-                               f"{where}.services[{position}]", "service", errors)
-            if service is not None:
-                condition.services.append(service)
-                service.conditions.append(condition)
+        for service in _resolve_services(values["services"], services, service_slugs, conditions_rel, where, errors):
+            condition.services.append(service)
+            service.conditions.append(condition)
         listed = {ref.value for ref in values["services"]}
         for ref, note in values["service_notes"].items():
             if ref.value not in listed:
@@ -256,12 +241,10 @@ def load_data(root: Path, errors: ErrorCollector, default_booking_url: str,
             parking=values["parking"], accessibility=values["accessibility"],
             url=f"/locations/{values['slug']}/",
         )
-        for position, ref in enumerate(values["services"]):
-            service = _resolve(ref, services, service_slugs, locations_rel,
-                               f"locations[{item.index}].services[{position}]", "service", errors)
-            if service is not None:
-                location.services.append(service)
-                service.locations.append(location)
+        for service in _resolve_services(values["services"], services, service_slugs, locations_rel,
+                                         f"locations[{item.index}]", errors):
+            location.services.append(service)
+            service.locations.append(location)
         locations[location.slug] = location
 
     if len(errors) != before:

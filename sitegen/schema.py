@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
+from pathlib import Path
+
 from .errors import ErrorCollector, did_you_mean
-from .yamlsource import YMap, YNode, YScalar, YSeq
+from .yamlsource import YamlProblem, YMap, YNode, YScalar, YSeq, parse_yaml, read_text
 
 INVALID: Any = object()
 
@@ -364,3 +366,22 @@ class RecordList(Kind):
             values = self.record(item_node, f"{where}[{index}]", ctx)
             items.append(Item(index, None if values is INVALID else values, item_node))
         return items
+
+
+def load_yaml_file(root: Path, rel: str, schema: Record, errors: ErrorCollector, missing_hint: str) -> dict | None:
+    """Read, parse and validate one YAML file of the site; None (problems reported) if unusable."""
+    try:
+        raw = (root / rel).read_bytes()
+    except FileNotFoundError:
+        errors.add(rel, 0, 0, "file not found", missing_hint)
+        return None
+    try:
+        node = parse_yaml(read_text(raw, rel), rel)
+    except YamlProblem as problem:
+        errors.extend([problem.error])
+        return None
+    if node is None:
+        errors.add(rel, 1, 0, "file is empty", "see the README for what it holds")
+        return None
+    values = schema(node, "", Context(rel, errors))
+    return None if values is INVALID else values
