@@ -32,6 +32,8 @@ DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
 FORBIDDEN_ELEMENTS = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta", "link"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "srcset", "xlink:href", "data"})
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+EMBED_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data"})  # attributes that load, not link
+_EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
 
@@ -188,6 +190,10 @@ def _check_attribute(state: _PageState, tag: str, name: str, value: str | None) 
         scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", value)).group(1)
         state.report(state.line_of(value[:40]), f"the link '{value[:60]}' uses the scheme '{scheme}:'",
                      "links may only use http(s), mailto, tel or a path on this site")
+    elif lowered in EMBED_ATTRIBUTES and value and _EXTERNAL.match(value.strip()):
+        # Loading a file from another site would tell that site who visits the clinic's pages.
+        state.report(state.line_of(value[:40]), f"<{tag}> loads '{value[:60]}' from another site",
+                     "save the file in static/images/ and use its path, e.g. /images/photo.jpg")
 
 
 class _RawHtmlChecker(HTMLParser):

@@ -122,3 +122,18 @@ def test_structured_data_cannot_break_out_of_its_script(fixture_site):
     scripts = tree.find_all("script")
     assert [script.get("type") for script in scripts] == ["application/ld+json"]
     assert json.loads(scripts[0].text_content())["name"].endswith(hostile)
+
+
+@pytest.mark.parametrize("markdown", [
+    "![A photo](https://cdn.example.com/photo.jpg)",
+    '<img src="//cdn.example.com/photo.jpg" alt="A photo">',
+    '<video poster="http://cdn.example.com/still.jpg"></video>',
+])
+def test_content_cannot_load_files_from_other_sites(fixture_site, markdown):
+    about = fixture_site / "content" / "pages" / "about.md"
+    lines = about.read_text(encoding="utf-8").splitlines()
+    about.write_text("\n".join(lines + ["", markdown, ""]), encoding="utf-8")
+    code, _, err = run_build(fixture_site)
+    assert code == 1
+    assert f"content/pages/about.md:{len(lines) + 2}: <" in err
+    assert "from another site; save the file in static/images/" in err
