@@ -207,6 +207,7 @@ class _RawHtmlChecker(HTMLParser):
                               else self.state.line_of(f"<{tag.upper()}"),
                               f"the HTML element <{tag}> is not allowed in content",
                               "remove it, or set markdown.allow_unsafe_html in site_config.yaml if you really need it")
+            return  # one message per element: its attributes go with it
         for name, value in attrs:
             _check_attribute(self.state, tag, name, value)
 
