@@ -14,6 +14,44 @@ NAV_ITEM = Record({
     "url": Field(SitePath(), "the page it links to, e.g. /services/"),
 }, name="navigation entry")
 
+# Pairs that must stay readable (WCAG 2.2 AA): 4.5:1 for text, 3:1 for the
+# accent, which only marks things (borders, the current menu item) beside text.
+CONTRAST_RULES = (
+    ("text", "background", 4.5, "body text on the page background"),
+    ("text", "surface", 4.5, "body text on cards and tables"),
+    ("primary", "background", 4.5, "links on the page background"),
+    ("primary", "surface", 4.5, "links on cards and tables"),
+    ("primary_text", "primary", 4.5, "button labels on buttons"),
+    ("accent", "background", 3.0, "accent marks on the page background"),
+)
+
+
+def _luminance(hex_color: str) -> float:
+    digits = hex_color.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two hex colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _check_contrast(values, node, where, ctx) -> None:
+    for foreground, background, minimum, what in CONTRAST_RULES:
+        ratio = contrast_ratio(values[foreground], values[background])
+        if ratio < minimum:
+            key = foreground if foreground in node.items else background
+            target = node.items[key][1] if key in node.items else node
+            ctx.report(target, f"{where}.{key}",
+                       f"{values[foreground]} on {values[background]} has a contrast of {ratio:.1f}:1, "
+                       f"too low for {what}", f"choose colours with at least {minimum:g}:1 (WCAG AA)")
+
+
 COLORS = Record({
     "primary": Field(HexColor(), "buttons and links"),
     "primary_text": Field(HexColor(), "text on primary-coloured buttons", False, "#ffffff"),
@@ -21,7 +59,7 @@ COLORS = Record({
     "text": Field(HexColor(), "body text", False, "#1f2a2e"),
     "background": Field(HexColor(), "page background", False, "#fbfaf7"),
     "surface": Field(HexColor(), "cards and tables", False, "#ffffff"),
-}, name="colour list")
+}, name="colour list", check=_check_contrast)
 
 CTA = Record({
     "heading": Field(Text(), "heading of the call-to-action block"),

@@ -137,3 +137,23 @@ def test_content_cannot_load_files_from_other_sites(fixture_site, markdown):
     assert code == 1
     assert f"content/pages/about.md:{len(lines) + 2}: <" in err
     assert "from another site; save the file in static/images/" in err
+
+
+def test_contrast_ratio_matches_wcag():
+    from sitegen.config import contrast_ratio
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777", "#777777") == pytest.approx(1.0)
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+def test_brand_colours_that_would_be_hard_to_read_are_refused(fixture_site):
+    config = fixture_site / "site_config.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("primary:"))
+    indent = lines[number].split("primary:")[0]
+    lines[number] = f'{indent}primary: "#9fc5c0"'
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run_build(fixture_site)
+    assert code == 1
+    assert f"site_config.yaml:{number + 1}:{len(indent) + 10}: colors.primary: #9fc5c0 on " in err
+    assert "too low for links on the page background; choose colours with at least 4.5:1 (WCAG AA)" in err
