@@ -241,8 +241,9 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
             if exc.name == route.template_file:
                 document = route.record if isinstance(route.record, Document) else None
                 line = document.key_lines.get("template", 1) if document else 0
-                errors.add(route.source, line, 0, f"template '{route.template}' not found in {TEMPLATE_DIR}/",
-                           f"create {TEMPLATE_DIR}/{route.template_file} or use another template")
+                hint = (f"create {TEMPLATE_DIR}/{route.template_file} or name another template" if document else
+                        f"the site needs it to make {route.url}; restore it from the project's history")
+                errors.add(route.source, line, 0, f"template '{route.template}' not found in {TEMPLATE_DIR}/", hint)
             else:
                 errors.extend([template_error(exc, root)])
             templates[route.template] = None
