@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -69,15 +70,18 @@ def page_facts(page_html: str) -> PageFacts:
 
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
                 config_links: dict[str, tuple[str, int]] | None = None,
-                facts_cache: dict[str, PageFacts] | None = None) -> None:
+                facts_cache: dict[str, PageFacts] | None = None,
+                unpublished: dict[str, str] | None = None) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
     Markdown line that holds it when there is one, at the configuration line
     for links that come from site_config.yaml (`config_links`: href -> (file,
-    line)), otherwise once per template and target.
+    line)), otherwise once per template and target. `unpublished` maps the URL
+    of a page left out of this build to why ('which is a draft (...)').
     """
     config_links = config_links or {}
+    unpublished = unpublished or {}
     # The live preview passes the cache of its previous rebuild: an unchanged
     # page is the same string, whose hash Python keeps, so its facts are a lookup.
     previous = facts_cache.copy() if facts_cache is not None else {}
@@ -121,10 +125,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
             elif target + "/" in pages:
                 problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
             else:
-                problem = f"the link '{href}' leads to no page on this site"
-                suggestion = did_you_mean(target, pages)
-                if suggestion:
-                    problem += f"; {suggestion}"
+                problem = _missing_target(href, target, pages, static_urls, unpublished)
             if problem and href in config_links:
                 if href not in reported_config_links:
                     reported_config_links.add(href)
@@ -132,6 +133,33 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                     errors.add(path, line, 0, problem)
             elif problem:
                 _report_link(route, href, problem, errors, reported_template_links)
+
+
+# A link that starts with a host name: 'www.example.com/x', 'example.org'.
+_HOST_NAME = re.compile(r"^(?:www\d?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|$)", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def _missing_target(href: str, target: str, pages, static_urls: set[str], unpublished: dict) -> str:
+    """What is wrong with a link to nothing, said as specifically as we can."""
+    raw = html.unescape(href)
+    if _HOST_NAME.match(raw) and not raw.endswith((".html", ".htm")):
+        return (f"the link '{raw}' has no https://, so it leads to a page of this site; "
+                f"links to other sites start with https://, e.g. https://{raw}")
+    for candidate in (target, target + "/"):
+        if candidate in unpublished:
+            return f"the link '{href}' leads to {candidate}, {unpublished[candidate]}"
+    if _FILE_SUFFIX.search(target) and not target.endswith((".html", ".htm")):
+        problem = f"the file '{target}' does not exist: there is no static{target}"
+        suggestion = did_you_mean(target, static_urls)
+        if not suggestion:  # compare the file names alone, wherever they are
+            names = {url.rsplit("/", 1)[-1]: url for url in sorted(static_urls)}
+            close = get_close_matches(target.rsplit("/", 1)[-1], list(names), n=1, cutoff=0.6)
+            suggestion = f"did you mean '{names[close[0]]}'?" if close else ""
+        return f"{problem}; {suggestion or 'put the file in static/ or correct the path'}"
+    problem = f"the link '{href}' leads to no page on this site"
+    suggestion = did_you_mean(target, pages)
+    return f"{problem}; {suggestion}" if suggestion else problem
 
 
 def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set) -> None:

@@ -10,9 +10,10 @@ import re
 import sys
 import tempfile
 import traceback
+from datetime import date
 from pathlib import Path
 
-from .errors import BuildFailed, SiteError
+from .errors import PLACEHOLDER, BuildFailed, SiteError
 from .pipeline import BuildOptions, RenderedSite, build_site
 from .writer import UnsafeOutput, check_output_location, write_site
 
@@ -26,6 +27,13 @@ def _base_url(value: str) -> str:
     return value
 
 
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24") from None
+
+
 def _common_options(for_command: bool) -> argparse.ArgumentParser:
     """Options every command takes. On a command's own parser their defaults are
     suppressed, so `--root X check` and `check --root X` mean the same."""
@@ -37,7 +45,10 @@ def _common_options(for_command: bool) -> argparse.ArgumentParser:
                         help="where to write the site (default: ROOT/output)")
     common.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL",
                         help="public address of the site, overriding base_url in site_config.yaml")
-    common.add_argument("--drafts", action="store_true", default=default(False), help="include pages marked draft: true")
+    common.add_argument("--drafts", action="store_true", default=default(False),
+                        help="include pages marked draft: true, and scheduled and expired pages")
+    common.add_argument("--today", type=_day, default=default(None), metavar="YYYY-MM-DD",
+                        help="build the site as it will be on that day: scheduled pages appear, expired ones go")
     common.add_argument("--debug", action="store_true", default=default(False),
                         help="show Python tracebacks for unexpected errors")
     return common
@@ -53,9 +64,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(command="build")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("build", parents=[common], help="build the site into the output folder (default)",
+    strict_help = "fail on warnings too (example values left in the content), as before publishing"
+    parser.add_argument("--strict", action="store_true", help=strict_help)
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help=strict_help)
+    commands.add_parser("build", parents=[common, strict], help="build the site into the output folder (default)",
                         description="Build the site into the output folder, replacing it only if the build succeeds.")
-    commands.add_parser("check", parents=[common], help="validate everything and check links; write nothing",
+    commands.add_parser("check", parents=[common, strict], help="validate everything and check links; write nothing",
                         description="Validate the sources, render every page in a temporary folder and check "
                                     "all internal links and fragments, without touching the output folder.")
     serve = commands.add_parser("serve", parents=[common], help="preview the site with live reload",
@@ -66,11 +81,27 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def format_errors(errors: list[SiteError]) -> str:
-    count = len(errors)
+def format_errors(errors: list[SiteError], warnings: list[SiteError] = ()) -> str:
+    """Errors, counted, then warnings, counted: `... 3 errors found.` `... 2 warnings.`"""
     lines = [str(error) for error in errors]
-    lines.append(f"{count} error{'s' if count != 1 else ''} found.")
+    if errors:
+        lines.append(f"{_count(len(errors), 'error')} found.")
+    lines += [str(warning) for warning in warnings]
+    if warnings:
+        lines.append(f"{_count(len(warnings), 'warning')}.")
     return "\n".join(lines)
+
+
+def describe_warnings(warnings: list[SiteError]) -> str:
+    """'12 warnings: example values that must be replaced before publishing'."""
+    text = _count(len(warnings), "warning")
+    if warnings and all(warning.category == PLACEHOLDER for warning in warnings):
+        text += f": example value{'s' if len(warnings) != 1 else ''} that must be replaced before publishing"
+    return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,13 +131,13 @@ def _run(argv: list[str]) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
-                           serving=args.command == "serve")
+                           serving=args.command == "serve", today=args.today)
     try:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews
 
             return serve(options, output, args.host, args.port, args.open, debug=args.debug)
-        return _build(options, output, write=args.command == "build")
+        return _build(options, output, write=args.command == "build", strict=args.strict)
     except KeyboardInterrupt:
         raise  # reported by main()
     except Exception as exc:  # the last line of defence: no traceback unless asked
@@ -118,13 +149,19 @@ def _run(argv: list[str]) -> int:
         return EXIT_CONTENT
 
 
-def _build(options: BuildOptions, output: Path, write: bool) -> int:
+def _build(options: BuildOptions, output: Path, write: bool, strict: bool = False) -> int:
+    left_alone = "The output folder was left as it was." if write else "Nothing was written."
     try:
         site = build_site(options)
     except BuildFailed as failed:
-        print(format_errors(failed.errors), file=sys.stderr)
-        print("The output folder was left as it was." if write else "Nothing was written.", file=sys.stderr)
+        print(format_errors(failed.errors, failed.warnings), file=sys.stderr)
+        print(left_alone, file=sys.stderr)
         return EXIT_CONTENT
+    if site.warnings:
+        print(format_errors([], site.warnings), file=sys.stderr)
+        if strict:
+            print(f"--strict: warnings fail the build. {left_alone}", file=sys.stderr)
+            return EXIT_CONTENT
     if write:
         try:
             write_site(output, site.pages, site.static_files)
@@ -142,7 +179,8 @@ def _build(options: BuildOptions, output: Path, write: bool) -> int:
 def _summary(site: RenderedSite, where: str) -> str:
     html_pages = sum(1 for path in site.pages if path.endswith(".html"))
     assets = len(site.static_files) + len(site.pages) - html_pages  # static files, sitemap.xml, robots.txt
-    return f"{html_pages} pages, {assets} assets {where} in {site.seconds:.2f} s"
+    summary = f"{html_pages} pages, {assets} assets {where} in {site.seconds:.2f} s"
+    return f"{summary} ({describe_warnings(site.warnings)})" if site.warnings else summary
 
 
 def _display(path: Path) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from .errors import ErrorCollector
@@ -17,10 +18,26 @@ FRONT_MATTER = Record({
     "description": Field(Text(), "one or two sentences for search results (the meta description)"),
     "template": Field(TEMPLATE_NAME, "the template in templates/ to render with", False, None),
     "draft": Field(Boolean(), "true keeps the page out of the site until it is ready", False, False),
-    "date": Field(DateValue(), "publication date, YYYY-MM-DD", False, None),
+    "date": Field(DateValue(), "publication date, YYYY-MM-DD; a page dated in the future is published on that day",
+                  False, None),
+    "expires": Field(DateValue(), "the last day the page is published, YYYY-MM-DD", False, None),
     "weight": Field(Integer(), "order among pages listed together; lower comes first", False, 0),
     "url": Field(SitePath(), "a URL to use instead of the one from the file name, e.g. /about-us/", False, None),
 }, name="front matter")
+
+PUBLISHED, DRAFT, SCHEDULED, EXPIRED = "published", "draft", "scheduled", "expired"
+
+
+def publication(document: Document, today: date) -> str:
+    """Whether a document is published on `today`, or why not."""
+    if document.draft:
+        return DRAFT
+    if document.date is not None and document.date > today:
+        return SCHEDULED
+    if document.expires is not None and document.expires < today:
+        return EXPIRED
+    return PUBLISHED
+
 
 _FILE_STEM = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -88,6 +105,12 @@ def load_document(kind: str, path: Path, root: Path, section: Path, errors: Erro
     if kind == "article" and values["date"] is None:
         errors.add(rel, node.line, node.column, "missing required key 'date' (articles need a publication date, YYYY-MM-DD)")
         return None
+    if values["date"] and values["expires"] and values["expires"] < values["date"]:
+        expires = node.items["expires"][1]
+        errors.add(rel, expires.line, expires.column,
+                   f"expires: {values['expires'].isoformat()} is before the page's date {values['date'].isoformat()}",
+                   "the page would never be published; correct one of the dates")
+        return None
     return Document(
         kind=kind,
         source=rel,
@@ -96,6 +119,7 @@ def load_document(kind: str, path: Path, root: Path, section: Path, errors: Erro
         template=values["template"] or kind,
         draft=values["draft"],
         date=values["date"],
+        expires=values["expires"],
         weight=values["weight"],
         url=values["url"] or url_for_source(kind, relative),
         body_markdown=body,

@@ -4,13 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+ERROR, WARNING = "error", "warning"
+PLACEHOLDER = "placeholder"  # the category of warnings about example values
+
 
 @dataclass(frozen=True, slots=True)
 class SiteError:
     """A problem in the site's sources, located as precisely as we can.
 
     `path` is relative to the site root; `line` and `column` are 1-based and
-    0 when unknown.
+    0 when unknown. `severity` is "error" (the build fails) or "warning" (it
+    is reported and counted, and fails only a --strict build); `category`
+    groups warnings for the summary line (PLACEHOLDER: example values).
     """
 
     path: str
@@ -18,6 +23,8 @@ class SiteError:
     column: int
     message: str
     hint: str = ""
+    severity: str = "error"
+    category: str = ""
 
     def __str__(self) -> str:
         where = self.path
@@ -25,7 +32,8 @@ class SiteError:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        text = f"{where}: {self.message}"
+        label = "warning: " if self.severity == WARNING else ""
+        text = f"{where}: {label}{self.message}"
         if self.hint:
             text += f"; {self.hint}"
         return text
@@ -36,15 +44,24 @@ class SiteError:
 
 @dataclass(slots=True)
 class ErrorCollector:
-    """Gathers every problem of a run so they can be reported together."""
+    """Gathers every problem of a run so they can be reported together.
+
+    Errors and warnings are kept apart: only errors make the collector true
+    (and the build fail).
+    """
 
     errors: list[SiteError] = field(default_factory=list)
+    warnings: list[SiteError] = field(default_factory=list)
 
     def add(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
         self.errors.append(SiteError(path, line, column, message, hint))
 
+    def warn(self, path: str, line: int, column: int, message: str, hint: str = "", category: str = "") -> None:
+        self.warnings.append(SiteError(path, line, column, message, hint, WARNING, category))
+
     def extend(self, errors: list[SiteError]) -> None:
-        self.errors.extend(errors)
+        for error in errors:
+            (self.warnings if error.severity == WARNING else self.errors).append(error)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -57,13 +74,18 @@ class ErrorCollector:
         unique = list(dict.fromkeys(self.errors))
         return sorted(unique, key=SiteError.sort_key)
 
+    def sorted_warnings(self) -> list[SiteError]:
+        return sorted(dict.fromkeys(self.warnings), key=SiteError.sort_key)
+
 
 class BuildFailed(Exception):
-    """Raised by the pipeline when the sources have errors; carries them all."""
+    """Raised by the pipeline when the sources have errors; carries them all,
+    and the warnings found before the build stopped."""
 
-    def __init__(self, errors: list[SiteError]):
+    def __init__(self, errors: list[SiteError], warnings: list[SiteError] | None = None):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+        self.warnings = list(warnings or [])
 
 
 def did_you_mean(word: str, choices) -> str:

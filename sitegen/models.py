@@ -214,6 +214,7 @@ class Document:
     url: str
     body_markdown: str
     body_line: int  # line of the source where the body starts
+    expires: date | None = None  # the last day it is published
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()

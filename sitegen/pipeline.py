@@ -25,12 +25,13 @@ from markupsafe import escape
 from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import load_documents
+from .content import PUBLISHED, load_documents, publication
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
+from .placeholders import scan as scan_placeholders
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
@@ -43,8 +44,9 @@ STATIC_DIR = "static"
 class BuildOptions:
     root: Path
     base_url: str | None = None
-    drafts: bool = False
+    drafts: bool = False  # include drafts, and scheduled and expired pages (the preview does)
     serving: bool = False
+    today: date | None = None  # the build's date for `date` and `expires` (default: the real today)
 
 
 @dataclass(slots=True)
@@ -55,6 +57,7 @@ class RenderedSite:
     static_files: dict[str, Path]  # output path -> source file
     seconds: float = 0.0
     routes: list[Route] = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # SiteErrors with severity "warning", sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     root = options.root
     errors = ErrorCollector()
     reuse = reuse or Reuse()
+    today = options.today or date.today()
+
+    def failed() -> BuildFailed:
+        return BuildFailed(errors.sorted(), errors.sorted_warnings())
 
     # Load and validate.
     config = load_config(root, errors, options.base_url)
@@ -122,22 +129,27 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
+    # Drafts, pages whose date has not come and pages past their `expires`
+    # date stay out, unless asked for (the preview shows them, marked).
+    published = [d for d in documents if options.drafts or publication(d, today) == PUBLISHED]
+    shown = set(map(id, published))
+    unpublished = {d.url: (d.source, publication(d, today), d) for d in documents if id(d) not in shown}
+    _placeholder_warnings(root, published, data, errors)
     if errors or config is None or data is None:
-        raise BuildFailed(errors.sorted())
+        raise failed()
 
     # Plan routes.
-    published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
         url = "/" + relative
         if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
             errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
                        "rename or move it")
-    _check_navigation(root, config.navigation, plan, errors)
+    _check_navigation(root, config.navigation, plan, unpublished, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
     if errors:
-        raise BuildFailed(errors.sorted())
+        raise failed()
 
     # Render Markdown, then pages.
     articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
@@ -148,7 +160,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "locations": data.locations,
         "comparison_rows": data.comparison_rows,
         "articles": articles,
-        "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        "build": BuildInfo(year=today.year, serving=options.serving, drafts=options.drafts, today=today),
         # Functions of the data alone (the incremental builder relies on it):
         "comparison_table": lambda services=None, rows=None: comparison_table(
             services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
@@ -170,7 +182,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
-        page = page_info(route, config.base_url, crumbs)
+        page = page_info(route, config.base_url, crumbs, today)
         try:
             rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
         except Exception as exc:  # a template may raise anything; report it at its line
@@ -180,16 +192,17 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
                 seen_template_errors.add(key)
                 errors.extend([error])
     if len(rendered) < len(plan):
-        raise BuildFailed(errors.sorted())  # links to pages that failed would be false alarms
+        raise failed()  # links to pages that failed would be false alarms
 
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache,
+                unpublished={url: _unpublished_reason(entry) for url, entry in unpublished.items()})
     if errors:
-        raise BuildFailed(errors.sorted())
+        raise failed()
 
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
-    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
+    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), errors.sorted_warnings())
 
 
 def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
@@ -253,12 +266,41 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
     return templates
 
 
-def _check_navigation(root: Path, navigation, plan: RoutePlan, errors: ErrorCollector) -> None:
+def _check_navigation(root: Path, navigation, plan: RoutePlan, unpublished: dict, errors: ErrorCollector) -> None:
     lines = _navigation_lines(root, navigation)
     for item in navigation:
-        if item.url.split("#")[0] not in plan:
+        url = item.url.split("#")[0]
+        if url in unpublished:
+            reason = _unpublished_reason(unpublished[url])
+            errors.add(*lines[item.url], 0, f"navigation entry '{item.title}' links to {item.url}, {reason}",
+                       "publish the page or take it out of the navigation")
+        elif url not in plan:
             errors.add(*lines[item.url], 0, f"navigation entry '{item.title}' links to {item.url}, which is not a page",
                        "fix the url or add the page")
+
+
+def _unpublished_reason(entry: tuple) -> str:
+    """Why a page is left out, for messages: 'which is a draft (content/pages/x.md has draft: true)'."""
+    source, state, document = entry
+    if state == "draft":
+        return f"which is a draft ({source} has draft: true)"
+    if state == "scheduled":
+        return f"which is scheduled for {document.date.isoformat()} and not published yet ({source})"
+    return f"which expired on {document.expires.isoformat()} ({source})"
+
+
+def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector) -> None:
+    """Warn about example values in everything that gets published."""
+    sources = [CONFIG_FILE]
+    sources += sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.y*ml") if p.is_file())
+    sources += [document.source for document in documents]
+    sources += [source for _, _, source, _ in (data.bodies if data else ())]
+    for source in dict.fromkeys(sources):
+        try:
+            text = read_text((root / source).read_bytes(), source)
+        except (OSError, YamlProblem):
+            continue  # reported by the loaders
+        errors.extend(scan_placeholders(source, text))
 
 
 def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:

@@ -7,6 +7,7 @@ from datetime import date
 import jinja2
 from markupsafe import Markup
 
+from .content import EXPIRED, PUBLISHED, SCHEDULED, publication
 from .models import Document, NavItem, TocEntry
 from .routes import Route
 
@@ -26,6 +27,9 @@ class PageInfo:
     body_html: Markup
     toc: tuple[TocEntry, ...]
     breadcrumbs: tuple[NavItem, ...]
+    scheduled: bool = False  # dated after the build's day: shown only in the preview
+    expired: bool = False  # past its `expires` date: shown only in the preview
+    expires: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +39,13 @@ class BuildInfo:
     year: int
     serving: bool
     drafts: bool
+    today: date | None = None  # the day the build publishes for (--today)
 
 
-def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> PageInfo:
+def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...], today: date | None = None) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
+    state = publication(document, today or date.today()) if document else PUBLISHED
     body = getattr(record, "body_html", "") or ""
     return PageInfo(
         title=route.title,
@@ -53,6 +59,9 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> 
         body_html=Markup(body),
         toc=document.toc if document else (),
         breadcrumbs=breadcrumbs,
+        scheduled=state == SCHEDULED,
+        expired=state == EXPIRED,
+        expires=document.expires if document else None,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,25 @@ class Result:
 
     def __iter__(self):  # so `code, out, err = run_build(...)` works
         return iter((self.code, self.out, self.err))
+
+
+WARNING_LINE = re.compile(r"^[^:\n]+(?::\d+(?::\d+)?)?: warning: .+$")
+WARNING_COUNT = re.compile(r"^(\d+) warnings?\.$")
+
+
+def strip_warnings(err: str) -> str:
+    """stderr without its warnings (and their count line), checking their form.
+
+    The fixture and demo sites are full of example values, which are warnings
+    by design; tests of everything else read what remains.
+    """
+    lines = err.splitlines(keepends=True)
+    warnings = [line for line in lines if WARNING_LINE.match(line.rstrip("\n"))]
+    counts = [line for line in lines if WARNING_COUNT.match(line.rstrip("\n"))]
+    if warnings or counts:
+        assert len(counts) == 1, err
+        assert int(WARNING_COUNT.match(counts[0])[1]) == len(warnings), err
+    return "".join(line for line in lines if line not in warnings and line not in counts)
 
 
 def run_cli(*args: str) -> Result:

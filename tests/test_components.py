@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURE_SITE, REPO_ROOT, run_build
+from conftest import FIXTURE_SITE, REPO_ROOT, run_build, strip_warnings
 from htmlparse import Element, parse
 
 FIXTURE_DATA = FIXTURE_SITE / "content" / "data"
@@ -339,7 +339,7 @@ def test_bad_directive_fails_naming_file_and_line(fixture_site, directive, messa
     code, out, err = run_build(fixture_site)
     assert code == 1
     assert "Traceback" not in err
-    lines = err.splitlines()
+    lines = strip_warnings(err).splitlines()
     assert lines[-2:] == ["1 error found.", "The output folder was left as it was."]
     assert lines[0].startswith(f"content/pages/broken.md:{line}: "), lines[0]
     assert re.search(message, lines[0]), lines[0]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_SITE, copy_fixture_site, run_build, run_subprocess, snapshot
+from conftest import FIXTURE_SITE, copy_fixture_site, run_build, run_subprocess, snapshot, strip_warnings
 from sitegen.yamlsource import YMap, YamlProblem, YScalar, YSeq, parse_yaml
 
 PROPERTY_SETTINGS = settings(
@@ -33,6 +33,7 @@ def assert_clean_outcome(code: int, out: str, err: str) -> None:
     """Exit 0 with nothing on stderr, or exit 1 with only error lines and the summary."""
     assert "Traceback" not in err
     assert code in (0, 1), f"exit code {code}:\n{err}"
+    err = strip_warnings(err)
     if code == 0:
         assert err == ""
         return

@@ -1,0 +1,90 @@
+"""Example values that must not be published by accident.
+
+The demo content is full of fictional contact data, as it should be. Each
+such value is a warning naming its file, line and column: the build goes on,
+`--strict` makes it fail. Recognised:
+
+- phone numbers 555-0100 to 555-0199, the range reserved for fiction in North
+  America, in any usual form: (315) 555-0142, 315.555.0142, +1 315 555 0142;
+- addresses at the reserved example domains (RFC 2606): example.com,
+  example.org, example.net and their subdomains, in web addresses and email
+  addresses alike, and host names ending in .example;
+- the marker `EXAMPLE VALUE` in a comment after a value in a YAML file
+  (`street_address: 100 Example Road  # EXAMPLE VALUE`), or anywhere in a
+  Markdown file, for fictional values no pattern can recognise.
+
+Only what is published is scanned: values, not comment-only lines, and
+neither draft nor scheduled pages in a normal build.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import PLACEHOLDER, SiteError, WARNING
+
+MARKER = "EXAMPLE VALUE"
+
+_PHONE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)[\s.-]?|\d{3}[\s.-]?)?555[\s.-]?01\d\d(?![\d-])")
+_DOMAIN = re.compile(r"(?<![\w.-])(?:[\w-]+@)?(?:[a-z0-9-]+\.)*(?:example\.(?:com|org|net)|[a-z0-9-]+\.example)\b",
+                     re.IGNORECASE)
+_YAML_COMMENT = re.compile(r"(?:^|\s)#")
+_HINT = "replace it with the real value before publishing"
+
+
+def scan(path: str, text: str) -> list[SiteError]:
+    """Warnings for the example values in one source file (YAML or Markdown)."""
+    is_yaml = path.endswith((".yaml", ".yml"))
+    warnings = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        value, comment = _split_comment(line) if is_yaml else (line, "")
+        warning = _scan_line(path, number, value, comment if is_yaml else line)
+        if warning is not None:
+            warnings.append(warning)
+    return warnings
+
+
+def _split_comment(line: str) -> tuple[str, str]:
+    """(value part, comment) of a YAML line. A '#' inside quotes is rare enough
+    in this site's files to be taken for a comment: the value is still scanned
+    up to there."""
+    match = _YAML_COMMENT.search(line)
+    if match is None:
+        return line, ""
+    return line[:match.start()], line[match.end():]
+
+
+def _scan_line(path: str, number: int, value: str, marker_text: str) -> SiteError | None:
+    """One warning per line at most: the most specific reason wins."""
+    phone = _PHONE.search(value)
+    if phone:
+        return _warning(path, number, phone.start() + 1,
+                        f"'{phone.group().strip()}' is a fictional phone number "
+                        "(555-0100 to 555-0199 are reserved for examples)")
+    domain = _DOMAIN.search(value)
+    if domain:
+        found = domain.group()
+        what = "email address" if "@" in found else "address"
+        start = domain.start()
+        url = re.search(r"https?://\S*$", value[:domain.end()])
+        shown = value[url.start():].split()[0] if url else found
+        if url:
+            start = url.start()
+        shown = shown.rstrip("\"',)")
+        return _warning(path, number, start + 1,
+                        f"'{shown}' is an example {what} ({_host(found)} is reserved for examples)")
+    if MARKER in marker_text and value.strip():
+        column = len(value) - len(value.lstrip()) + 1
+        shown = value.strip() if len(value.strip()) <= 60 else value.strip()[:57] + "..."
+        return _warning(path, number, column, f"'{shown}' is marked {MARKER}",
+                        f"{_HINT}, and remove the marker")
+    return None
+
+
+def _host(found: str) -> str:
+    host = found.split("@")[-1].lower()
+    parts = host.split(".")
+    return ".".join(parts[-2:])
+
+
+def _warning(path: str, line: int, column: int, message: str, hint: str = _HINT) -> SiteError:
+    return SiteError(path, line, column, message, hint, WARNING, PLACEHOLDER)
