@@ -13,6 +13,7 @@ from urllib.parse import quote_plus
 
 from .errors import ErrorCollector, did_you_mean
 from .models import ComparisonRow, Condition, Coordinates, Location, OpeningHours, Phone, Service
+from .regions import coordinates_problem
 from .schema import (Email, Field, HoursRange, Item, ListOf, Located, MapOf, Number,
                      PhoneNumber, Record, RecordList, Slug, SlugRef, Text, Url, load_yaml_file)
 from .yamlsource import YMap, YScalar
@@ -80,6 +81,16 @@ COORDINATES = Record({
     "longitude": Field(Number(), "degrees east (negative in the Americas), e.g. -76.13"),
 }, name="coordinate pair")
 
+def _coordinates_in_region(values, node, where, ctx):
+    if not values.get("coordinates"):
+        return
+    pair = node.items["coordinates"][1]
+    problem = coordinates_problem(values["region"], values["coordinates"]["latitude"], values["coordinates"]["longitude"])
+    if problem is not None:
+        latitude = pair.items["latitude"][1] if isinstance(pair, YMap) and "latitude" in pair.items else pair
+        ctx.report(latitude, f"{where}.coordinates", *problem)
+
+
 LOCATION = Record({
     "slug": Field(Slug(), "the URL name, e.g. north-syracuse -> /locations/north-syracuse/"),
     "name": Field(Text(), "the location's name"),
@@ -97,7 +108,7 @@ LOCATION = Record({
     "services": Field(ListOf(SlugRef(), unique=True), "slugs of the services offered here"),
     "parking": Field(Text(), "where to park", False, ""),
     "accessibility": Field(Text(), "step-free access, lifts, restrooms", False, ""),
-}, name="location")
+}, name="location", check=_coordinates_in_region)
 
 LOCATIONS_FILE = Record({
     "locations": Field(RecordList(LOCATION), "the locations, in display order"),

@@ -25,6 +25,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import authoring
 from .errors import SiteError
 from .models import MarkdownOptions, TocEntry
 
@@ -152,6 +153,11 @@ class _DirectiveProcessor(BlockProcessor):
             self.state.report(line, "a directive needs a name after ':::'",
                               "for example '::: call-to-action'; see the README for the list")
             return ""
+        if any(char in match.group(2) for char in "“”‘’"):
+            fixed = re.sub(r"[“”„]", '"', re.sub(r"(?<![A-Za-z])‘|’(?![A-Za-z])", '"', text.strip()))
+            self.state.report(line, f"directive '{name}': the value is in typographic quotes (“ ” or ‘ ’), "
+                              "which a directive does not read as quotes", f"type straight quotes instead: {fixed}")
+            return ""
         try:
             words = shlex.split(match.group(2))
         except ValueError as exc:
@@ -240,6 +246,7 @@ class ComponentExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
         md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
+        authoring.register(md, self.state)  # slips Markdown itself renders silently
         if self.check_safety:
             md.treeprocessors.register(_SafetyTreeprocessor(md, self.state), "safety", 1)
             md.postprocessors.register(_RawHtmlPostprocessor(md, self.state), "raw_html_safety", 40)

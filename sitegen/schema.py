@@ -16,7 +16,7 @@ from typing import Any, Callable
 from pathlib import Path
 
 from .errors import ErrorCollector, did_you_mean
-from .yamlsource import YamlProblem, YMap, YNode, YScalar, YSeq, parse_yaml, read_text
+from .yamlsource import TYPOGRAPHIC_MESSAGE, YamlProblem, YMap, YNode, YScalar, YSeq, parse_yaml, read_text
 
 INVALID: Any = object()
 
@@ -73,6 +73,12 @@ class Text(Kind):
             text = ""
         if not text and not self.allow_empty:
             return ctx.report(node, where, f"is empty; expected {self.expected}", self.hint)
+        if node.plain and len(text) > 1 and text[0] in "“‘„«" and text[-1] in "”’‟»":
+            # Pasted from a word processor: the quotes would be published as part of the text.
+            key = where.rsplit(".", 1)[-1]
+            written = "- " if key.endswith("]") or not key else f"{key}: "
+            return ctx.report(node, where, TYPOGRAPHIC_MESSAGE,
+                              f'type straight quotes instead: {written}"{text[1:-1]}", or leave them out')
         if self.pattern and not self.pattern.fullmatch(text):
             return ctx.report(node, where, f"{text!r} is not {self.expected}", self.hint)
         return self.check(text, node, where, ctx)

@@ -112,6 +112,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        recognised = _recognise_slip(text, mark, problem, path, line_offset) if mark else None
+        if recognised is not None:
+            raise YamlProblem(recognised) from None
         hint = ""
         if "tab" in problem or "'\\t'" in problem:
             hint = "indent with spaces; YAML does not allow tabs"
@@ -131,6 +134,36 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
         raise YamlProblem(SiteError(path, 1 + line_offset, 0, "the YAML is nested too deeply")) from None
 
 
+TYPOGRAPHIC_QUOTES = "“”‘’„‟«»"
+TYPOGRAPHIC_MESSAGE = "the value is in typographic quotes (“ ” or ‘ ’), which YAML does not read as quotes"
+_KEY_LINE = re.compile(r"^(\s*)([A-Za-z_][\w-]*):(?:\s|$)")
+NEW_ENTRY = "this looks like a new entry", "start it with `- `, like the entries above"
+
+
+def _recognise_slip(text: str, mark, problem: str, path: str, line_offset: int) -> SiteError | None:
+    """A clearer message for the syntax errors editors make most, or None."""
+    lines = text.split("\n")
+    source_line = lines[mark.line] if mark.line < len(lines) else ""
+    line = mark.line + 1 + line_offset
+    quote = next((index for index, char in enumerate(source_line) if char in TYPOGRAPHIC_QUOTES), -1)
+    if quote >= 0:
+        return typographic_quotes_error(path, line, quote + 1, source_line)
+    key = _KEY_LINE.match(source_line)
+    if key and "expected '-' indicator" in problem:
+        return SiteError(path, line, len(key.group(1)) + 1, f"'{key.group(2)}' is not part of the entry above: "
+                         + NEW_ENTRY[0], NEW_ENTRY[1])
+    return None
+
+
+def typographic_quotes_error(path: str, line: int, column: int, source_line: str) -> SiteError:
+    """Curly quotes pasted from a word processor are letters to YAML, not quotes."""
+    key = _KEY_LINE.match(source_line)
+    value = source_line[key.end():].strip() if key else source_line.strip()
+    fixed = '"' + value.strip(TYPOGRAPHIC_QUOTES).replace('"', "'") + '"'
+    example = f"{key.group(2)}: {fixed}" if key else fixed
+    return SiteError(path, line, column, TYPOGRAPHIC_MESSAGE, f"type straight quotes instead: {example}")
+
+
 def _check_flow_depth(text: str, path: str, line_offset: int) -> None:
     """Refuse absurdly nested [ ] / { } before the parser recurses into them."""
     if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
@@ -147,7 +180,7 @@ def _check_flow_depth(text: str, path: str, line_offset: int) -> None:
             depth = max(0, depth - 1)
 
 
-def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int]) -> YNode:
+def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int], in_list: bool = False) -> YNode:
     line = node.start_mark.line + 1 + line_offset
     column = node.start_mark.column + 1
     # The composer hands back the same node object for every *alias of an &anchor.
@@ -162,7 +195,7 @@ def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int]) -> YN
         value = resolve_plain_scalar(node.value) if plain else node.value
         return YScalar(value, node.value, line, column, plain)
     if isinstance(node, yaml.SequenceNode):
-        return YSeq([_convert(item, path, line_offset, seen) for item in node.value], line, column)
+        return YSeq([_convert(item, path, line_offset, seen, in_list=True) for item in node.value], line, column)
     items: dict[str, tuple[YScalar, YNode]] = {}
     for key_node, value_node in node.value:
         key = _convert(key_node, path, line_offset, seen)
@@ -171,6 +204,9 @@ def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int]) -> YN
         name = key.text
         if name in items:
             first = items[name][0]
+            if in_list and name == next(iter(items)):  # the entry's first key again: a '- ' was left out
+                raise YamlProblem(SiteError(path, key.line, key.column, f"'{name}' is given a second time in one "
+                                            f"entry (first on line {first.line}): " + NEW_ENTRY[0], NEW_ENTRY[1]))
             raise YamlProblem(SiteError(
                 path, key.line, key.column,
                 f"duplicate key '{name}' (first given on line {first.line})",

@@ -1,0 +1,113 @@
+"""Slips in how Markdown was written that would otherwise pass without a word.
+
+Each of these renders as something, just not what the editor meant, so
+Markdown itself never complains:
+
+- `[text] (url)`: a space between the brackets and the parentheses makes the
+  link literal text;
+- a directive line indented by spaces shows as the text `::: name`;
+- an image without a description (alt text) is invisible to people who use a
+  screen reader. An image that is only decoration says so with the
+  description `decorative` (`![decorative](/images/wave.svg)`), which is
+  published as an empty alt text, or in HTML with `alt=""`.
+
+Code (fenced blocks and `inline code`) is not checked: it shows Markdown as
+it is written.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import SiteError
+
+DECORATIVE = "decorative"  # the image description that marks an image as decoration
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_SPACED_LINK = re.compile(r"(!?)\[([^\]\n]+)\][ \t]+\(((?:/|#|https?:|mailto:|tel:|www\.)[^)\s]*|[^)\s]*[./][^)\s]*)\)")
+_INDENTED_DIRECTIVE = re.compile(r"^([ \t]+):::")
+_RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
+_SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+
+NO_DESCRIPTION_HINT = ("write what it shows in the brackets, e.g. ![Our treatment room](/images/room.jpg), "
+                       f"or ![{DECORATIVE}](...) if it is only decoration")
+
+
+def check_markdown(text: str, source: str, first_line: int) -> list[SiteError]:
+    """Problems in the way `text` (a document's Markdown, starting at `first_line`) was written."""
+    problems: list[SiteError] = []
+    fence = None
+    previous_blank = True
+    for number, line in enumerate(text.split("\n")):
+        where = first_line + number
+        opener = _FENCE.match(line)
+        if fence:
+            if opener and line.strip().startswith(fence):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+            continue
+        indented = _INDENTED_DIRECTIVE.match(line)
+        if indented and (len(indented.group(1).expandtabs(4)) < 4 or not previous_blank):
+            problems.append(SiteError(source, where, 1, "this directive line is indented, so it shows as text",
+                                      "start the line with ':::' at the left margin, after a blank line"))
+        visible = _CODE_SPAN.sub(lambda match: " " * len(match.group()), line)
+        for match in _SPACED_LINK.finditer(visible):
+            bang, label, target = match.groups()
+            what = "image" if bang else "link"
+            problems.append(SiteError(
+                source, where, match.start() + 1,
+                f"the space between '[{label}]' and '({target})' makes this {what} show as plain text",
+                f"remove the space: {bang}[{label}]({target})"))
+        for match in _RAW_IMG.finditer(visible):
+            if not _ALT.search(match.group()):
+                src = _SRC.search(match.group())
+                name = f" '{src.group(1)}'" if src else ""
+                problems.append(SiteError(source, where, match.start() + 1,
+                                          f"the image{name} has no description (alt text) for people who cannot see it",
+                                          'add alt="what it shows", or alt="" if it is only decoration'))
+        previous_blank = not line.strip()
+    return problems
+
+
+class ImageDescriptions(Treeprocessor):
+    """Requires a description on every Markdown image; `decorative` becomes alt=""."""
+
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state  # markup._PageState: the source, its text and the problems found
+
+    def run(self, root: etree.Element) -> None:
+        for image in root.iter("img"):
+            description = (image.get("alt") or "").strip()
+            if description.lower() == DECORATIVE:
+                image.set("alt", "")
+            elif not description:
+                src = image.get("src", "")
+                self.state.report(self.state.line_of(f"]({src}") if src else self.state.first_line,
+                                  f"the image '{src}' has no description (alt text) for people who cannot see it",
+                                  NO_DESCRIPTION_HINT)
+
+
+class AuthoringChecks(Preprocessor):
+    """Runs check_markdown on the document's text as written; changes nothing."""
+
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, lines):
+        self.state.errors.extend(check_markdown(self.state.text, self.state.source, self.state.first_line))
+        return lines
+
+
+def register(md, state) -> None:
+    """Add the checks to a Markdown converter sharing markup's per-page `state`."""
+    md.preprocessors.register(AuthoringChecks(md, state), "authoring_checks", 45)
+    md.treeprocessors.register(ImageDescriptions(md, state), "image_descriptions", 5)  # after "inline" (20)
