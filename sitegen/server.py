@@ -29,6 +29,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -47,16 +48,18 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError
 
-from .cli import EXIT_OK, EXIT_USAGE, format_errors
+from .cli import EXIT_OK, EXIT_USAGE, describe_warnings, format_errors
 from .config import CONFIG_FILE
 from .errors import BuildFailed, SiteError
 from .incremental import IncrementalBuilder, OutputFolder, is_editor_file
 from .pipeline import STATIC_DIR, BuildOptions
+from .problempage import problems_page
 from .templating import TEMPLATE_DIR
 
 DEBOUNCE_MS = 50  # how long the sources must be quiet before a rebuild
 SOURCE_FOLDERS = ("content", TEMPLATE_DIR, STATIC_DIR)
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules"})
+WARNINGS_URL = "/_preview/warnings/"  # no page of the site can have it: file names start with a letter or digit
 
 
 class CannotListen(Exception):
@@ -80,6 +83,7 @@ class PreviewServer:
         self.port = port
         self.debug = debug
         self.problems: list[SiteError] | None = None
+        self.warnings: list[SiteError] = []  # of the latest build, failed or not
         self._log = log or (lambda text: print(text, flush=True))
         self._builder = IncrementalBuilder(options)
         self._output_folder = OutputFolder(output)
@@ -87,7 +91,7 @@ class PreviewServer:
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._sockets: list[socket.socket] = []
-        self._live = _LiveReload(output, lambda: self.problems)
+        self._live = _LiveReload(output, lambda: self.problems, lambda: self.warnings, self.root)
         self._ioloop: IOLoop | None = None
         self._serving = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -139,7 +143,7 @@ class PreviewServer:
                 site = self._builder.build()
                 touched = self._output_folder.update(site)
             except BuildFailed as failed:
-                self._failed(failed.errors, changed)
+                self._failed(failed.errors, changed, failed.warnings)
                 return
             except OSError as exc:
                 where = exc.filename or self.output
@@ -156,6 +160,10 @@ class PreviewServer:
             milliseconds = (time.perf_counter() - started) * 1000
             recovered = self.problems is not None
             self.problems = None
+            warned = site.warnings != self.warnings
+            if warned and site.warnings:
+                print(format_errors([], site.warnings), file=sys.stderr, flush=True)
+            self.warnings = site.warnings
             rendered = len(self._builder.rendered)
             files = f"{len(touched)} file{'s' if len(touched) != 1 else ''} updated"
             if changed is None:
@@ -168,15 +176,18 @@ class PreviewServer:
             paths = ["/" + relative for relative in touched]
             if paths and all(path.endswith(".css") for path in paths):
                 self._reload(paths)  # stylesheets reload in place
-            elif paths or recovered:
+            elif paths or recovered or warned:
                 self._reload(["/"])
 
-    def _failed(self, errors: list[SiteError], changed: list[str] | None) -> None:
+    def _failed(self, errors: list[SiteError], changed: list[str] | None, warnings: list[SiteError] = ()) -> None:
         what = f"{_describe(changed)}: the site" if changed is not None else "The site"
-        print(f"{what} could not be built.\n{format_errors(errors)}\n"
+        # Warnings are printed when they change, not again with every failed save.
+        listed = format_errors(errors, list(warnings) if list(warnings) != self.warnings else [])
+        print(f"{what} could not be built.\n{listed}\n"
               "The preview shows these problems until you fix them.", file=sys.stderr, flush=True)
-        if errors != self.problems:
+        if errors != self.problems or list(warnings) != self.warnings:
             self.problems = errors
+            self.warnings = list(warnings)
             self._reload(["/"])
 
     def _reload(self, paths: list[str]) -> None:
@@ -304,37 +315,30 @@ def _describe(changed: list[str] | None) -> str:
     return f"{shown}{more} changed"
 
 
-def error_page(errors: list[SiteError]) -> str:
-    """The page every URL shows while the site cannot be built."""
+def error_page(errors: list[SiteError], warnings: list[SiteError] = (), root: Path | None = None) -> str:
+    """The page every URL shows while the site cannot be built: each problem
+    with its source lines (read from `root`), errors first, then warnings."""
     count = len(errors)
-    items = "\n".join(f"<li>{html.escape(str(error))}</li>" for error in errors)
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The site could not be built</title>
-<style>
-body {{ font: 1rem/1.5 system-ui, sans-serif; margin: 0; padding: 2rem; color: #1f2a2e; background: #fff6f4; }}
-main {{ max-width: 60rem; margin: 0 auto; }}
-h1 {{ color: #8a2a12; font-size: 1.5rem; }}
-ol {{ padding-left: 1.5rem; }}
-li {{ font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9375rem;
-      white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.5rem 0; }}
-</style>
-</head>
-<body>
-<main>
-<h1>The site could not be built</h1>
-<p>{count} problem{'s' if count != 1 else ''} found. Fix {'them' if count != 1 else 'it'} and save;
-this page reloads by itself.</p>
-<ol>
-{items}
-</ol>
-</main>
-</body>
-</html>
-"""
+    introduction = (f"{count} problem{'s' if count != 1 else ''} found. Fix {'them' if count != 1 else 'it'} and save; "
+                    "this page reloads by itself.")
+    return problems_page("The site could not be built", errors, list(warnings), root, introduction)
+
+
+def warnings_page(warnings: list[SiteError], root: Path | None) -> str:
+    """WARNINGS_URL: the warnings of the latest successful build, in their source."""
+    if not warnings:
+        return problems_page("No warnings", [], [], root, "The latest build has no warnings.")
+    introduction = (f"The latest build succeeded with {html.escape(describe_warnings(warnings))}. "
+                    "<code>python build.py build --strict</code> refuses to publish the site until they are fixed. "
+                    '<a href="/">Back to the site</a>.')
+    return problems_page("Warnings", [], warnings, root, introduction)
+
+
+def warnings_notice(warnings: list[SiteError]) -> str:
+    """The notice the preview adds to the top of every page while there are warnings."""
+    return (f'<aside class="draft-banner" aria-label="Warnings of this build"><strong>Not ready to publish</strong> — '
+            f'{html.escape(describe_warnings(warnings))}. '
+            f'<a href="{WARNINGS_URL}">See each one in its file</a> (shown only in the preview).</aside>')
 
 
 def _is_page(path: str) -> bool:
@@ -348,19 +352,32 @@ class _PreviewFileHandler(StaticFileHandler):
     missing files."""
 
     def initialize(self, path: str, default_filename: str | None = None,
-                   problems: Callable[[], list[SiteError] | None] = lambda: None) -> None:
+                   problems: Callable[[], list[SiteError] | None] = lambda: None,
+                   warnings: Callable[[], list[SiteError]] = list, root: Path | None = None) -> None:
         super().initialize(path, default_filename)
         self.problems = problems
+        self.warnings = warnings
+        self.site_root = root
 
     async def get(self, path: str, include_body: bool = True) -> None:
         errors = self.problems()
         if errors and _is_page(path):
-            self.set_status(500)
-            self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(error_page(errors))
+            self._send_page(500, error_page(errors, self.warnings(), self.site_root))
+            return
+        if "/" + path == WARNINGS_URL:
+            self._send_page(200, warnings_page(self.warnings(), self.site_root))
             return
         await super().get(path, include_body)
+
+    def compute_etag(self):
+        # Pages made here have no file behind them (and are never cached).
+        return super().compute_etag() if getattr(self, "absolute_path", None) else None
+
+    def _send_page(self, status: int, page: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         if status_code == 404:
@@ -378,19 +395,40 @@ class _PreviewFileHandler(StaticFileHandler):
 class _ScriptInjector(LiveScriptInjector):
     # livereload.js finds the server from its own address.
     script = b'<script src="/livereload.js"></script>'
+    notice: Callable[[], str] = staticmethod(lambda: "")  # HTML to show at the top of each page
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        status_code, headers, chunk = super().transform_first_chunk(status_code, headers, chunk, finishing)
+        notice = self.notice() if "html" in headers.get("Content-Type", "") else ""
+        body = _BODY_START.search(chunk) if notice else None
+        if body is not None:
+            added = notice.encode("utf-8")
+            chunk = chunk[:body.end()] + added + chunk[body.end():]
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(added))
+        return status_code, headers, chunk
+
+
+_BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
 class _LiveReload:
     """The livereload package: a tornado app serving `output` with the script
     added to HTML, and the signal that makes open tabs reload."""
 
-    def __init__(self, output: Path, problems: Callable[[], list[SiteError] | None]):
+    def __init__(self, output: Path, problems: Callable[[], list[SiteError] | None],
+                 warnings: Callable[[], list[SiteError]] = list, root: Path | None = None):
+        def notice() -> str:
+            current = warnings()
+            return warnings_notice(current) if current and not problems() else ""
+
+        injector = type("_Injector", (_ScriptInjector,), {"notice": staticmethod(notice)})
         self.app = web.Application([
             (r"/livereload", LiveReloadHandler),
             (r"/livereload.js", LiveReloadJSHandler),
             (r"/(.*)", _PreviewFileHandler, {"path": str(output), "default_filename": "index.html",
-                                              "problems": problems}),
-        ], transforms=[_ScriptInjector])
+                                              "problems": problems, "warnings": warnings, "root": root}),
+        ], transforms=[injector])
 
     @staticmethod
     def reload(paths: list[str]) -> None:

@@ -35,9 +35,17 @@ from sitegen.incremental import IncrementalBuilder, OutputFolder, is_editor_file
 from sitegen.pipeline import BuildOptions, build_site  # noqa: E402
 from sitegen.server import _is_loopback, error_page  # noqa: E402
 from sitegen.writer import write_site  # noqa: E402
+from htmlparse import parse  # noqa: E402
 
 DEADLINE = 15  # seconds to wait for something that should take well under one
 LIVE_SCRIPT = '<script src="/livereload.js"></script>'
+# The notice the preview adds to each page while the build has warnings (the demo's example values).
+WARNINGS_NOTICE = re.compile(r'<aside class="draft-banner" aria-label="Warnings of this build">.*?</aside>')
+
+
+def without_preview_additions(page: str) -> str:
+    """A page as served by the preview, without what the preview adds to it."""
+    return WARNINGS_NOTICE.sub("", page.replace(LIVE_SCRIPT, ""), count=1)
 
 
 # Helpers ----------------------------------------------------------------------------
@@ -208,7 +216,7 @@ def test_serves_the_site_with_the_live_reload_script_only_in_what_it_sends(previ
     assert LIVE_SCRIPT in page
     on_disk = (site / "output" / "index.html").read_text(encoding="utf-8")
     assert "livereload" not in on_disk
-    assert page.replace(LIVE_SCRIPT, "") == on_disk
+    assert without_preview_additions(page) == on_disk
     status, script = fetch(preview.url() + "livereload.js")
     assert status == 200 and "LiveReload" in script
 
@@ -236,7 +244,7 @@ def test_shows_drafts_while_serving(site):
 def test_missing_pages_get_the_sites_404_page(preview, site):
     status, page = fetch(preview.url() + "no-such-page/")
     assert status == 404
-    assert page.replace(LIVE_SCRIPT, "") == (site / "output" / "404.html").read_text(encoding="utf-8")
+    assert without_preview_additions(page) == (site / "output" / "404.html").read_text(encoding="utf-8")
     assert LIVE_SCRIPT in page
 
 
@@ -462,3 +470,72 @@ def test_the_first_update_keeps_files_that_are_already_right(site):
     touched = OutputFolder(site / "output").update(IncrementalBuilder(options).build())
     assert touched == ["stale.html"]
     assert not (site / "output" / "stale.html").exists()
+
+
+# Problems shown in their source ---------------------------------------------------------
+
+def excerpt_lines(item) -> list[tuple[str, str, bool]]:
+    """(line number, text, marked) for each source line of a problem's excerpt."""
+    rows = []
+    for row in item.find("pre", class_="excerpt").find("code").children:
+        if "caret" in row.classes():
+            continue
+        number = row.find("span", class_="number").text_content()
+        rows.append((number, row.text_content()[len(number):].strip(), row.tag == "mark"))
+    return rows
+
+
+def test_the_error_page_shows_each_problem_in_its_source_lines(tmp_path):
+    source = tmp_path / "content" / "data" / "services.yaml"
+    source.parent.mkdir(parents=True)
+    source.write_text("".join(f"line{n}: value <{n}>\n" for n in range(1, 9)), encoding="utf-8")
+    problem = SiteError("content/data/services.yaml", 5, 8, "bad <value> & more", "fix it")
+    warning = SiteError("content/data/services.yaml", 1, 0, "example", "", "warning")
+    page = parse(error_page([problem], [warning], tmp_path))
+    [errors, warnings] = page.find_all("ol", class_="problems")
+    [item] = errors.find_all("li")
+    assert item.find("p", class_="message").text_content() == (
+        "content/data/services.yaml:5:8: bad <value> & more; fix it")
+    assert excerpt_lines(item) == [("3", "line3: value <3>", False), ("4", "line4: value <4>", False),
+                                   ("5", "line5: value <5>", True), ("6", "line6: value <6>", False),
+                                   ("7", "line7: value <7>", False)]
+    caret = item.find("span", class_="caret")
+    assert caret.get("aria-hidden") == "true"
+    assert caret.text_content() == "^" and caret._raw_text().index("^") == len(" ") + 7  # number column, then 7
+    assert item.find("pre").get("aria-label") == "content/data/services.yaml, line 5, column 8"
+    # Warnings come after the errors, under their own heading, each in its source too.
+    assert [h.text_content() for h in page.find_all("h2")] == ["Warnings"]
+    [warned] = warnings.find_all("li")
+    assert "warning: example" in warned.find("p", class_="message").text_content()
+    assert excerpt_lines(warned) == [("1", "line1: value <1>", True), ("2", "line2: value <2>", False),
+                                     ("3", "line3: value <3>", False)]
+    assert warned.find("span", class_="caret") is None  # no column, no caret
+
+
+def test_the_error_page_shows_no_source_outside_the_site(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "secret.txt").write_text("password\n", encoding="utf-8")
+    page = error_page([SiteError("../secret.txt", 1, 0, "x"), SiteError("sitegen", 0, 0, "unexpected")],
+                      [], tmp_path / "site")
+    assert "password" not in page
+    assert parse(page).find("pre") is None
+
+
+def test_the_preview_marks_pages_and_lists_warnings_in_their_source(preview, site):
+    status, page = fetch(preview.url() + "about/")
+    assert status == 200
+    tree = parse(page)
+    notice = tree.find("aside", aria_label="Warnings of this build")
+    assert notice is not None and notice.parent.tag == "body"
+    assert notice.text_content() == ("Not ready to publish — 16 warnings: example values that must be replaced "
+                                     "before publishing. See each one in its file (shown only in the preview).")
+    assert notice.links() == ["/_preview/warnings/"]
+    status, listing = fetch(preview.url() + "_preview/warnings/")
+    assert status == 200
+    items = parse(listing).find("ol", class_="warnings").find_all("li")
+    assert len(items) == 16
+    first = items[0]
+    assert first.find("p", class_="message").text_content().startswith(
+        "content/data/locations.yaml:10:5: warning: 'street_address: 100 Example Road' is marked EXAMPLE VALUE")
+    assert ("10", "street_address: 100 Example Road # EXAMPLE VALUE: replace before publishing", True) \
+        in excerpt_lines(first)
