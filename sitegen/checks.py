@@ -136,7 +136,9 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
 
 
 # A link that starts with a host name: 'www.example.com/x', 'example.org'.
-_HOST_NAME = re.compile(r"^(?:www\d?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|$)", re.IGNORECASE)
+_HOST_NAME = re.compile(r"^(?:www\d?\.[a-z0-9-]+(?:\.[a-z0-9-]+)*|[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+                        r"\.(?:com|org|net|edu|gov|info|biz|io|co|us|uk|ca|health|care|clinic))(?:[/:?#]|$)",
+                        re.IGNORECASE)
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
@@ -146,6 +148,10 @@ def _missing_target(href: str, target: str, pages, static_urls: set[str], unpubl
     if _HOST_NAME.match(raw) and not raw.endswith((".html", ".htm")):
         return (f"the link '{raw}' has no https://, so it leads to a page of this site; "
                 f"links to other sites start with https://, e.g. https://{raw}")
+    if target.endswith(".md"):
+        page = "/" + target.rsplit("/", 1)[-1][:-3] + "/"
+        return (f"the link '{href}' names a Markdown file; link to the page's address instead, "
+                f"e.g. '{'/' if page == '/index/' else page}'")
     for candidate in (target, target + "/"):
         if candidate in unpublished:
             return f"the link '{href}' leads to {candidate}, {unpublished[candidate]}"

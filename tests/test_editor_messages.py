@@ -77,6 +77,10 @@ SLIPS = {
         (before_second_heading("Read [the society's advice](www.massage-society.org/advice)."),),
         f"{ABOUT}:13: the link 'www.massage-society.org/advice' has no https://, so it leads to a page of this "
         "site; links to other sites start with https://, e.g. https://www.massage-society.org/advice"),
+    "link-to-a-markdown-file": Slip(
+        (before_second_heading("See [the services](services.md)."),),
+        f"{ABOUT}:13: the link 'services.md' names a Markdown file; link to the page's address instead, "
+        "e.g. '/services/'"),
     "misspelt-image": Slip(
         ((Path("static/images/team.jpg").as_posix(), None, b"\xff\xd8\xff"),
          before_second_heading("![Our team at work](/images/tem.jpg)")),
