@@ -132,6 +132,7 @@ class IncrementalBuilder(Reuse):
         self._config_raw: bytes | None = None
         self._value_keys: dict[str, object] = {}
         self.page_facts_cache: dict = {}  # what the link check read from each page
+        self.placeholder_cache: dict = {}  # the example values found in each source
 
     def build(self) -> RenderedSite:
         """Build the site; raises BuildFailed like pipeline.build_site."""

@@ -153,7 +153,7 @@ class _DirectiveProcessor(BlockProcessor):
             self.state.report(line, "a directive needs a name after ':::'",
                               "for example '::: call-to-action'; see the README for the list")
             return ""
-        if any(char in match.group(2) for char in "“”‘’"):
+        if re.search(r"(?:^|=|\s)[“‘„]", match.group(2)):  # an opening curly quote; apostrophes are text
             fixed = re.sub(r"[“”„]", '"', re.sub(r"(?<![A-Za-z])‘|’(?![A-Za-z])", '"', text.strip()))
             self.state.report(line, f"directive '{name}': the value is in typographic quotes (“ ” or ‘ ’), "
                               "which a directive does not read as quotes", f"type straight quotes instead: {fixed}")

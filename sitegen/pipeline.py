@@ -82,6 +82,8 @@ class Reuse:
 
     # HTML -> what the checks read from it, kept between builds (None: not kept).
     page_facts_cache: dict | None = None
+    # (source, text) -> its example-value warnings, kept between builds (None: not kept).
+    placeholder_cache: dict | None = None
 
     def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
         return load_documents(root, errors)
@@ -134,7 +136,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     published = [d for d in documents if options.drafts or publication(d, today) == PUBLISHED]
     shown = set(map(id, published))
     unpublished = {d.url: (d.source, publication(d, today), d) for d in documents if id(d) not in shown}
-    _placeholder_warnings(root, published, data, errors)
+    _placeholder_warnings(root, published, data, errors, reuse.placeholder_cache)
     if errors or config is None or data is None:
         raise failed()
 
@@ -289,8 +291,12 @@ def _unpublished_reason(entry: tuple) -> str:
     return f"which expired on {document.expires.isoformat()} ({source})"
 
 
-def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector) -> None:
+def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector,
+                          cache: dict | None = None) -> None:
     """Warn about example values in everything that gets published."""
+    previous = cache.copy() if cache is not None else {}
+    if cache is not None:
+        cache.clear()  # keep only what this build read
     sources = [CONFIG_FILE]
     sources += sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.y*ml") if p.is_file())
     sources += [document.source for document in documents]
@@ -300,7 +306,12 @@ def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData 
             text = read_text((root / source).read_bytes(), source)
         except (OSError, YamlProblem):
             continue  # reported by the loaders
-        errors.extend(scan_placeholders(source, text))
+        found = previous.get((source, text))
+        if found is None:
+            found = scan_placeholders(source, text)
+        if cache is not None:
+            cache[(source, text)] = found
+        errors.extend(found)
 
 
 def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:

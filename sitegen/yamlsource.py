@@ -145,10 +145,10 @@ def _recognise_slip(text: str, mark, problem: str, path: str, line_offset: int) 
     lines = text.split("\n")
     source_line = lines[mark.line] if mark.line < len(lines) else ""
     line = mark.line + 1 + line_offset
-    quote = next((index for index, char in enumerate(source_line) if char in TYPOGRAPHIC_QUOTES), -1)
-    if quote >= 0:
-        return typographic_quotes_error(path, line, quote + 1, source_line)
     key = _KEY_LINE.match(source_line)
+    value = source_line[key.end():].lstrip() if key else source_line.lstrip()
+    if value[:1] in TYPOGRAPHIC_QUOTES and value[:1]:  # the value opens with a curly quote
+        return typographic_quotes_error(path, line, len(source_line) - len(value) + 1, source_line)
     if key and "expected '-' indicator" in problem:
         return SiteError(path, line, len(key.group(1)) + 1, f"'{key.group(2)}' is not part of the entry above: "
                          + NEW_ENTRY[0], NEW_ENTRY[1])

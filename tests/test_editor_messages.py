@@ -352,3 +352,10 @@ def test_today_must_be_a_date(fixture_site):
     code, _, err = run_build(fixture_site, "--today", "tomorrow")
     assert code == 2
     assert "argument --today: 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24" in err
+
+
+def test_an_apostrophe_in_a_directive_value_is_text(fixture_site):
+    apply_edit(fixture_site, (ABOUT, "::: call-to-action", '::: call-to-action heading="We’re here for you"'))
+    site = build_and_parse(fixture_site)
+    assert site.result.code == 0, site.result.err
+    assert "We’re here for you" in site.page("/about/").text_content()
