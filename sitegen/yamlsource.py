@@ -210,7 +210,8 @@ def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int], in_li
             raise YamlProblem(SiteError(
                 path, key.line, key.column,
                 f"duplicate key '{name}' (first given on line {first.line})",
-                "keep one of them",
+                "if this line starts a new entry, start it with `- `; otherwise keep one of them" if in_list
+                else "keep one of them",
             ))
         items[name] = (key, _convert(value_node, path, line_offset, seen))
     return YMap(items, line, column)

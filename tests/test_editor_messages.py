@@ -48,6 +48,11 @@ SLIPS = {
         ((CONDITIONS, "\n  - slug: stress\n", "\n  slug: stress\n"),),
         f"{CONDITIONS}:9:3: 'slug' is not part of the entry above: "
         "this looks like a new entry; start it with `- `, like the entries above"),
+    "new-entry-without-dash-in-another-order": Slip(
+        ((CONDITIONS, "\n  - slug: muscle-tension\n    name: Muscle tension\n",
+          "\n    name: Muscle tension\n    slug: muscle-tension\n"),),
+        f"{CONDITIONS}:14:5: duplicate key 'name' (first given on line 10); "
+        "if this line starts a new entry, start it with `- `; otherwise keep one of them"),
     # Typographic quotes pasted from a word processor.
     "curly-quotes-around-value-with-colon": Slip(
         ((ABOUT, "title: About the fixture clinic", "title: “About: the fixture clinic”"),),
