@@ -25,7 +25,7 @@ from markupsafe import escape
 from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import PUBLISHED, load_documents, publication
+from .content import DRAFT, PUBLISHED, SCHEDULED, load_documents, publication
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
@@ -135,7 +135,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     # date stay out, unless asked for (the preview shows them, marked).
     published = [d for d in documents if options.drafts or publication(d, today) == PUBLISHED]
     shown = set(map(id, published))
-    unpublished = {d.url: (d.source, publication(d, today), d) for d in documents if id(d) not in shown}
+    unpublished = {d.url: _why_unpublished(d, today) for d in documents if id(d) not in shown}
     _placeholder_warnings(root, published, data, errors, reuse.placeholder_cache)
     if errors or config is None or data is None:
         raise failed()
@@ -199,7 +199,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
                 config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache,
-                unpublished={url: _unpublished_reason(entry) for url, entry in unpublished.items()})
+                unpublished=unpublished)
     if errors:
         raise failed()
 
@@ -268,27 +268,27 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
     return templates
 
 
-def _check_navigation(root: Path, navigation, plan: RoutePlan, unpublished: dict, errors: ErrorCollector) -> None:
+def _check_navigation(root: Path, navigation, plan: RoutePlan, unpublished: dict[str, str],
+                      errors: ErrorCollector) -> None:
     lines = _navigation_lines(root, navigation)
     for item in navigation:
         url = item.url.split("#")[0]
         if url in unpublished:
-            reason = _unpublished_reason(unpublished[url])
-            errors.add(*lines[item.url], 0, f"navigation entry '{item.title}' links to {item.url}, {reason}",
+            errors.add(*lines[item.url], 0, f"navigation entry '{item.title}' links to {item.url}, {unpublished[url]}",
                        "publish the page or take it out of the navigation")
         elif url not in plan:
             errors.add(*lines[item.url], 0, f"navigation entry '{item.title}' links to {item.url}, which is not a page",
                        "fix the url or add the page")
 
 
-def _unpublished_reason(entry: tuple) -> str:
+def _why_unpublished(document: Document, today: date) -> str:
     """Why a page is left out, for messages: 'which is a draft (content/pages/x.md has draft: true)'."""
-    source, state, document = entry
-    if state == "draft":
-        return f"which is a draft ({source} has draft: true)"
-    if state == "scheduled":
-        return f"which is scheduled for {document.date.isoformat()} and not published yet ({source})"
-    return f"which expired on {document.expires.isoformat()} ({source})"
+    state = publication(document, today)
+    if state == DRAFT:
+        return f"which is a draft ({document.source} has draft: true)"
+    if state == SCHEDULED:
+        return f"which is scheduled for {document.date.isoformat()} and not published yet ({document.source})"
+    return f"which expired on {document.expires.isoformat()} ({document.source})"
 
 
 def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector,

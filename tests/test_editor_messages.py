@@ -364,3 +364,14 @@ def test_an_apostrophe_in_a_directive_value_is_text(fixture_site):
     site = build_and_parse(fixture_site)
     assert site.result.code == 0, site.result.err
     assert "We’re here for you" in site.page("/about/").text_content()
+
+
+def test_a_link_to_a_scheduled_page_says_when_it_appears(fixture_site):
+    apply_edit(fixture_site, ("content/articles/winter-hours.md", None, FUTURE_ARTICLE))
+    apply_edit(fixture_site, before_second_heading("See [our winter hours](/articles/winter-hours/)."))
+    code, _, err = run_build(fixture_site, "--today", "2026-12-01")
+    assert code == 1
+    assert strip_warnings(err).splitlines()[0] == (
+        f"{ABOUT}:13: the link '/articles/winter-hours/' leads to /articles/winter-hours/, which is scheduled for "
+        "2026-12-20 and not published yet (content/articles/winter-hours.md)")
+    assert run_build(fixture_site, "--today", "2026-12-20").code == 0
