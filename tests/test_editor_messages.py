@@ -320,6 +320,11 @@ def test_the_preview_shows_a_scheduled_page_marked_as_scheduled(fixture_site):
     page = site.page("/articles/winter-hours/")
     assert banner(page) == "Scheduled — this page is published on December 20, 2026."
     assert [m.get("content") for m in page.find_all("meta", name="robots")] == ["noindex"]
+    cards = {card.find("a").get("href"): card.find("p", class_="article-meta").text_content()
+             for card in site.page("/articles/").find_all("li", class_="card")}
+    assert cards["/articles/winter-hours/"] == "December 20, 2026 · Scheduled"
+    assert cards["/articles/coming-soon/"] == "May 1, 2026 · Draft"
+    assert cards["/articles/first-visit/"] == "March 3, 2026"
 
 
 def test_an_expired_page_leaves_the_site_after_its_last_day(fixture_site):
