@@ -26,7 +26,7 @@ from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
 from .content import DRAFT, PUBLISHED, SCHEDULED, load_documents, publication
-from .data import SiteData, load_data
+from .data import DATA_DIR, SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
@@ -298,7 +298,7 @@ def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData 
     if cache is not None:
         cache.clear()  # keep only what this build read
     sources = [CONFIG_FILE]
-    sources += sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.y*ml") if p.is_file())
+    sources += sorted(p.relative_to(root).as_posix() for p in (root / DATA_DIR).glob("*.y*ml") if p.is_file())
     sources += [document.source for document in documents]
     sources += [source for _, _, source, _ in (data.bodies if data else ())]
     for source in dict.fromkeys(sources):

@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import SiteError
 
 CONTEXT_LINES = 2
+MAX_LINE = 400  # characters of a source line shown; the rest is cut
 
 STYLE = """
 body { font: 1rem/1.5 system-ui, sans-serif; margin: 0; padding: 2rem; color: #1f2a2e; background: #fff6f4; }
@@ -89,7 +90,10 @@ def source_excerpt(root: Path, problem: SiteError) -> str:
     width = len(str(last))
     rows = []
     for number in range(first, last + 1):
-        text = html.escape(lines[number - 1])
+        line_text = lines[number - 1]
+        if len(line_text) > MAX_LINE:
+            line_text = line_text[:MAX_LINE] + " …"
+        text = html.escape(line_text)
         label = f'<span class="number">{number:>{width}}</span>'
         if number == problem.line:
             rows.append(f'<mark class="line" data-line="{number}">{label}{text}</mark>')
