@@ -9,6 +9,7 @@ such value is a warning naming its file, line and column: the build goes on,
 - addresses at the reserved example domains (RFC 2606): example.com,
   example.org, example.net and their subdomains, in web addresses and email
   addresses alike, and host names ending in .example;
+- "Lorem ipsum" filler text;
 - the marker `EXAMPLE VALUE` in a comment after a value in a YAML file
   (`street_address: 100 Example Road  # EXAMPLE VALUE`), or anywhere in a
   Markdown file, for fictional values no pattern can recognise.
@@ -28,6 +29,8 @@ _PHONE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)[\s.-]?|\d{3}[\s.-]?
 _DOMAIN = re.compile(r"(?<![\w.-])(?:[\w-]+@)?(?:[a-z0-9-]+\.)*(?:example\.(?:com|org|net)|[a-z0-9-]+\.example)\b",
                      re.IGNORECASE)
 _YAML_COMMENT = re.compile(r"(?:^|\s)#")
+_BLOCK_SCALAR = re.compile(r"^(\s*(?:- )?)[\w-]+:\s*[|>][+-]?\s*(?:#.*)?$")
+_FILLER = re.compile(r"\blorem ipsum\b", re.IGNORECASE)
 _HINT = "replace it with the real value before publishing"
 
 
@@ -37,13 +40,26 @@ def scan(path: str, text: str) -> list[SiteError]:
     warnings = []
     # Only lines that hold '555' or 'example' can hold an example value (a plain
     # substring test is many times faster than the patterns; most files have neither).
-    if "555" not in text and "example" not in text.lower():
+    lowered = text.lower()
+    if "555" not in text and "example" not in lowered and "lorem ipsum" not in lowered:
         return []
+    block_indent = None  # inside a YAML block scalar (`body: |`): the indentation of its key
     for number, line in enumerate(text.split("\n"), start=1):
-        if "555" not in line and "example" not in line.lower():
+        if is_yaml:
+            indent = len(line) - len(line.lstrip())
+            if block_indent is not None and line.strip() and indent <= block_indent:
+                block_indent = None
+            in_block = block_indent is not None
+            opener = _BLOCK_SCALAR.match(line)
+            if opener and not in_block:
+                block_indent = len(opener.group(1))
+        if "555" not in line and "example" not in line.lower() and "lorem ipsum" not in line.lower():
             continue
-        value, comment = _split_comment(line) if is_yaml else (line, "")
-        warning = _scan_line(path, number, value, comment if is_yaml else line)
+        if is_yaml and not in_block:
+            value, comment = _split_comment(line)
+        else:  # Markdown, or Markdown inside YAML: every character is published
+            value, comment = line, line
+        warning = _scan_line(path, number, value, comment)
         if warning is not None:
             warnings.append(warning)
     return warnings
@@ -78,6 +94,10 @@ def _scan_line(path: str, number: int, value: str, marker_text: str) -> SiteErro
         shown = shown.rstrip("\"',)")
         return _warning(path, number, start + 1,
                         f"'{shown}' is an example {what} ({_host(found)} is reserved for examples)")
+    filler = _FILLER.search(value)
+    if filler:
+        return _warning(path, number, filler.start() + 1, "'Lorem ipsum' is filler text",
+                        "write the real text before publishing")
     if MARKER in marker_text and value.strip():
         column = len(value) - len(value.lstrip()) + 1
         shown = value.strip() if len(value.strip()) <= 60 else value.strip()[:57] + "..."

@@ -200,6 +200,20 @@ def test_real_values_and_comments_are_not_warned_about(text):
     assert scan("content/data/x.yaml", text) == []
 
 
+def test_markdown_inside_yaml_is_scanned_as_markdown():
+    text = ("conditions:\n  - slug: a\n    body: |\n      # Call (315) 555-0150\n      Open late <!-- EXAMPLE VALUE -->\n"
+            "    summary: x  # see https://example.com/notes\n")
+    assert [(w.line, w.column, w.message) for w in scan("content/data/conditions.yaml", text)] == [
+        (4, 14, "'(315) 555-0150' is a fictional phone number (555-0100 to 555-0199 are reserved for examples)"),
+        (5, 7, "'Open late <!-- EXAMPLE VALUE -->' is marked EXAMPLE VALUE"),
+    ]  # and the comment on line 6 publishes nothing
+
+
+def test_filler_text_is_a_warning():
+    [warning] = scan("content/pages/x.md", "Intro.\n\nLorem ipsum dolor sit amet.")
+    assert str(warning) == "content/pages/x.md:3:1: warning: 'Lorem ipsum' is filler text; write the real text before publishing"
+
+
 def test_the_marker_counts_anywhere_in_markdown():
     [warning] = scan("content/pages/x.md", "Open 9 to 5 <!-- EXAMPLE VALUE -->")
     assert str(warning) == ("content/pages/x.md:1:1: warning: 'Open 9 to 5 <!-- EXAMPLE VALUE -->' is marked "
