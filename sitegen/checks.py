@@ -149,9 +149,10 @@ def _missing_target(href: str, target: str, pages, static_urls: set[str], unpubl
         return (f"the link '{raw}' has no https://, so it leads to a page of this site; "
                 f"links to other sites start with https://, e.g. https://{raw}")
     if target.endswith(".md"):
-        page = "/" + target.rsplit("/", 1)[-1][:-3] + "/"
-        return (f"the link '{href}' names a Markdown file; link to the page's address instead, "
-                f"e.g. '{'/' if page == '/index/' else page}'")
+        stem = target.rsplit("/", 1)[-1][:-3]
+        found = sorted(url for url in pages if url.endswith(f"/{stem}/"))
+        page = found[0] if found else ("/" if stem == "index" else f"/{stem}/")
+        return f"the link '{href}' names a Markdown file; link to the page's address instead, e.g. '{page}'"
     for candidate in (target, target + "/"):
         if candidate in unpublished:
             return f"the link '{href}' leads to {candidate}, {unpublished[candidate]}"

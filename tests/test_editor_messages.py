@@ -86,6 +86,10 @@ SLIPS = {
         (before_second_heading("See [the services](services.md)."),),
         f"{ABOUT}:13: the link 'services.md' names a Markdown file; link to the page's address instead, "
         "e.g. '/services/'"),
+    "link-to-an-article-file": Slip(
+        (before_second_heading("See [what to expect](../articles/first-visit.md)."),),
+        f"{ABOUT}:13: the link '../articles/first-visit.md' names a Markdown file; link to the page's address "
+        "instead, e.g. '/articles/first-visit/'"),
     "misspelt-image": Slip(
         ((Path("static/images/team.jpg").as_posix(), None, b"\xff\xd8\xff"),
          before_second_heading("![Our team at work](/images/tem.jpg)")),
