@@ -35,7 +35,7 @@ li { margin: 0 0 1.25rem; }
 
 
 def problems_page(title: str, errors: list[SiteError], warnings: list[SiteError], root: Path | None,
-                  introduction: str, head_extra: str = "") -> str:
+                  introduction: str) -> str:
     """A complete HTML page listing `errors`, then `warnings`, each with its source lines."""
     sections = []
     if errors:
@@ -51,7 +51,7 @@ def problems_page(title: str, errors: list[SiteError], warnings: list[SiteError]
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>{STYLE}</style>
-{head_extra}</head>
+</head>
 <body>
 <main>
 <h1>{html.escape(title)}</h1>
