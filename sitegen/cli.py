@@ -59,7 +59,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
         description="Build the site from content/, templates/, static/ and site_config.yaml.",
-        epilog="Without a command, 'build' is run. Exit codes: 0 built, 1 content errors, 2 usage errors.",
+        epilog="Without a command, 'build' is run. Exit codes: 0 built, 1 content errors (or warnings, with --strict), "
+               "2 usage errors.",
         parents=[_common_options(for_command=False)],
     )
     parser.set_defaults(command="build")

@@ -398,3 +398,9 @@ def test_a_link_to_a_scheduled_page_says_when_it_appears(fixture_site):
         f"{ABOUT}:13: the link '/articles/winter-hours/' leads to /articles/winter-hours/, which is scheduled for "
         "2026-12-20 and not published yet (content/articles/winter-hours.md)")
     assert run_build(fixture_site, "--today", "2026-12-20").code == 0
+
+
+def test_strict_may_come_before_the_command_or_without_one(prebuilt_fixture_site):
+    assert run_build(prebuilt_fixture_site, "--strict").code == 1
+    assert run_build(prebuilt_fixture_site, "--strict", "check").code == 1
+    assert run_build(prebuilt_fixture_site, "check").code == 0
