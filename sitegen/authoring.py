@@ -90,9 +90,20 @@ class ImageDescriptions(Treeprocessor):
                 image.set("alt", "")
             elif not description:
                 src = image.get("src", "")
-                self.state.report(self.state.line_of(f"]({src}") if src else self.state.first_line,
-                                  f"the image '{src}' has no description (alt text) for people who cannot see it",
-                                  NO_DESCRIPTION_HINT)
+                line, column = self._position(src)
+                self.state.errors.append(SiteError(
+                    self.state.source, line, column,
+                    f"the image '{src}' has no description (alt text) for people who cannot see it",
+                    NO_DESCRIPTION_HINT))
+
+    def _position(self, src: str) -> tuple[int, int]:
+        """Line and column of the `![` of the image with this address (0 column if not found)."""
+        text = self.state.text
+        index = text.find(f"]({src}") if src else -1
+        start = text.rfind("![", 0, index) if index >= 0 else -1
+        if start < 0:
+            return self.state.line_of(src), 0
+        return self.state.first_line + text.count("\n", 0, start), start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 class AuthoringChecks(Preprocessor):

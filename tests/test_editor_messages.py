@@ -102,7 +102,10 @@ SLIPS = {
         "did you mean '/images/team.jpg'?"),
     "image-without-description": Slip(
         (before_second_heading("![](/favicon.svg)"),),
-        f"{ABOUT}:13: the image '/favicon.svg' {NO_DESCRIPTION}"),
+        f"{ABOUT}:13:1: the image '/favicon.svg' {NO_DESCRIPTION}"),
+    "image-with-a-blank-description": Slip(
+        (before_second_heading("Our logo: ![ ](/favicon.svg)"),),
+        f"{ABOUT}:13:11: the image '/favicon.svg' {NO_DESCRIPTION}"),
     "html-image-without-alt": Slip(
         (before_second_heading('Our logo: <img src="/favicon.svg" width="20">'),),
         f"{ABOUT}:13:11: the image '/favicon.svg' has no description (alt text) for people who cannot see it; "
