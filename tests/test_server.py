@@ -539,3 +539,18 @@ def test_the_preview_marks_pages_and_lists_warnings_in_their_source(preview, sit
         "content/data/locations.yaml:10:5: warning: 'street_address: 100 Example Road' is marked EXAMPLE VALUE")
     assert ("10", "street_address: 100 Example Road # EXAMPLE VALUE: replace before publishing", True) \
         in excerpt_lines(first)
+
+
+def test_warnings_are_printed_when_they_change_and_the_notice_follows_them(preview, site, tab):
+    wait_for(lambda: "16 warnings." in preview.output, "the first build's warnings")
+    append(site / "content" / "pages" / "about.md", "\nA sentence with nothing to replace.\n")
+    tab.next_reload()
+    wait_for(lambda: "about.md changed" in preview.output, "the rebuild's summary line")
+    assert preview.output.count("16 warnings.") == 1  # unchanged warnings are not printed again
+    append(site / "content" / "pages" / "about.md", "\nCall (315) 555-0123 to ask.\n")
+    tab.next_reload()
+    wait_for(lambda: "17 warnings." in preview.output, "the new warning")
+    assert "content/pages/about.md:" in preview.output.split("16 warnings.")[-1]
+    notice = wait_for(lambda: parse(fetch(preview.url())[1]).find("aside", aria_label="Warnings of this build"),
+                      "the notice")
+    assert "17 warnings: example values" in notice.text_content()
