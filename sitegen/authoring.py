@@ -4,7 +4,7 @@ Each of these renders as something, just not what the editor meant, so
 Markdown itself never complains:
 
 - `[text] (url)`: a space between the brackets and the parentheses makes the
-  link literal text;
+  link literal text, and so does a link without its closing `)`;
 - a directive line indented by spaces shows as the text `::: name`;
 - an image without a description (alt text) is invisible to people who use a
   screen reader. An image that is only decoration says so with the
@@ -30,6 +30,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SPACED_LINK = re.compile(r"(!?)\[([^\]\n]+)\][ \t]+\(((?:/|#|https?:|mailto:|tel:|www\.)[^)\s]*|[^)\s]*[./][^)\s]*)\)")
 _INDENTED_DIRECTIVE = re.compile(r"^([ \t]+):::")
+_UNCLOSED_LINK = re.compile(r"(!?)\[([^\]\n]+)\]\(([^)\s]*)[^)]*$")
 _RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
 _SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
@@ -65,6 +66,14 @@ def check_markdown(text: str, source: str, first_line: int) -> list[SiteError]:
                 source, where, match.start() + 1,
                 f"the space between '[{label}]' and '({target})' makes this {what} show as plain text",
                 f"remove the space: {bang}[{label}]({target})"))
+        unclosed = _UNCLOSED_LINK.search(visible)
+        if unclosed:
+            bang, label, target = unclosed.groups()
+            what = "image" if bang else "link"
+            problems.append(SiteError(
+                source, where, unclosed.start() + 1,
+                f"the {what} '[{label}]({target}' has no closing ')', so it shows as plain text",
+                f"end it with ')': {bang}[{label}]({target})"))
         for match in _RAW_IMG.finditer(visible):
             if not _ALT.search(match.group()):
                 src = _SRC.search(match.group())

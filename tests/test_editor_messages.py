@@ -73,6 +73,10 @@ SLIPS = {
         (before_second_heading("See [our services] (/services/) today."),),
         f"{ABOUT}:13:5: the space between '[our services]' and '(/services/)' makes this link show as plain text; "
         "remove the space: [our services](/services/)"),
+    "link-without-closing-parenthesis": Slip(
+        (before_second_heading("See [our services](/services/ for details."),),
+        f"{ABOUT}:13:5: the link '[our services](/services/' has no closing ')', so it shows as plain text; "
+        "end it with ')': [our services](/services/)"),
     "indented-directive": Slip(
         ((ABOUT, "\n::: call-to-action", "\n  ::: call-to-action"),),
         f"{ABOUT}:21:1: this directive line is indented, so it shows as text; "
