@@ -15,7 +15,7 @@ import pytest
 from conftest import build_and_parse, run_build, snapshot, strip_warnings
 from sitegen.placeholders import scan
 from sitegen.regions import coordinates_problem
-from test_validation import ABOUT, CONDITIONS, CONFIG, LOCATIONS, apply_edit, before_second_heading, front_matter_line
+from test_validation import ABOUT, CONDITIONS, CONFIG, LOCATIONS, SERVICES, apply_edit, before_second_heading, front_matter_line
 
 ARTICLE = "content/articles/first-visit.md"
 DRAFT_ARTICLE = "content/articles/coming-soon.md"
@@ -53,6 +53,21 @@ SLIPS = {
           "\n    name: Muscle tension\n    slug: muscle-tension\n"),),
         f"{CONDITIONS}:14:5: duplicate key 'name' (first given on line 10); "
         "if this line starts a new entry, start it with `- `; otherwise keep one of them"),
+    # Other slips of YAML syntax.
+    "no-space-after-colon": Slip(
+        ((SERVICES, "    name: Medical massage\n", "    name:Medical massage\n"),),
+        f"{SERVICES}:18:9: 'name:' needs a space after the colon; write 'name: Medical massage'"),
+    "key-indented-one-space-too-far": Slip(
+        ((SERVICES, "    summary: Targeted massage", "     summary: Targeted massage"),),
+        f"{SERVICES}:19:6: 'summary' is not lined up with the key above it; indent it with 4 spaces, "
+        "like 'name' on line 18"),
+    "quote-never-closed": Slip(
+        ((ABOUT, "title: About the fixture clinic", 'title: "About the fixture clinic'),),
+        f'{ABOUT}:2:8: the quote " opened here is never closed; end the value with " on the same line'),
+    "apostrophe-inside-single-quotes": Slip(
+        ((ABOUT, "description: A page that uses every directive once.", "description: 'The clinic's page'"),),
+        f"{ABOUT}:3:14: the ' inside this quoted value ends it early; put the value in \" quotes instead: "
+        "description: \"The clinic's page\""),
     # Typographic quotes pasted from a word processor.
     "curly-quotes-around-value-with-colon": Slip(
         ((ABOUT, "title: About the fixture clinic", "title: “About: the fixture clinic”"),),
