@@ -16,7 +16,8 @@ from typing import Any, Callable
 from pathlib import Path
 
 from .errors import ErrorCollector, did_you_mean
-from .yamlsource import TYPOGRAPHIC_MESSAGE, YamlProblem, YMap, YNode, YScalar, YSeq, parse_yaml, read_text
+from .yamlslips import TYPOGRAPHIC_MESSAGE
+from .yamlsource import YamlProblem, YMap, YNode, YScalar, YSeq, parse_yaml, read_text
 
 INVALID: Any = object()
 
