@@ -313,7 +313,8 @@ def test_a_draft_is_not_scanned_unless_it_is_built(fixture_site):
 
 def test_the_demo_site_warns_about_each_example_value(built_real_site):
     err = built_real_site.result.err.splitlines()
-    assert err[-1] == "16 warnings."
+    warnings = [line for line in err if ": warning: " in line]
+    assert len(warnings) >= 16 and err == warnings + [f"{len(warnings)} warnings."]  # 16 in contact data alone
     assert ("content/data/locations.yaml:15:12: warning: '(315) 555-0142' is a fictional phone number (555-0100 to "
             "555-0199 are reserved for examples); replace it with the real value before publishing") in err
     assert ("content/data/locations.yaml:10:5: warning: 'street_address: 100 Example Road' is marked EXAMPLE VALUE; "

@@ -521,19 +521,29 @@ def test_the_error_page_shows_no_source_outside_the_site(tmp_path):
     assert parse(page).find("pre") is None
 
 
+def demo_warning_count(site: Path) -> int:
+    """How many warnings `check` reports for the site (the demo's example values)."""
+    check = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "check", "--root", str(site)],
+                           capture_output=True, text=True, timeout=120)
+    count = re.search(r"^(\d+) warnings\.$", check.stderr, re.M)
+    assert check.returncode == 0 and count, check.stderr
+    return int(count[1])
+
+
 def test_the_preview_marks_pages_and_lists_warnings_in_their_source(preview, site):
+    count = demo_warning_count(site)
     status, page = fetch(preview.url() + "about/")
     assert status == 200
     tree = parse(page)
     notice = tree.find("aside", aria_label="Warnings of this build")
     assert notice is not None and notice.parent.tag == "body"
-    assert notice.text_content() == ("Not ready to publish — 16 warnings: example values that must be replaced "
-                                     "before publishing. See each one in its file (shown only in the preview).")
+    assert notice.text_content() == (f"Not ready to publish — {count} warnings: example values that must be "
+                                     "replaced before publishing. See each one in its file (shown only in the preview).")
     assert notice.links() == ["/_preview/warnings/"]
     status, listing = fetch(preview.url() + "_preview/warnings/")
     assert status == 200
     items = parse(listing).find("ol", class_="warnings").find_all("li")
-    assert len(items) == 16
+    assert len(items) == count
     first = items[0]
     assert first.find("p", class_="message").text_content().startswith(
         "content/data/locations.yaml:10:5: warning: 'street_address: 100 Example Road' is marked EXAMPLE VALUE")
@@ -542,15 +552,16 @@ def test_the_preview_marks_pages_and_lists_warnings_in_their_source(preview, sit
 
 
 def test_warnings_are_printed_when_they_change_and_the_notice_follows_them(preview, site, tab):
-    wait_for(lambda: "16 warnings." in preview.output, "the first build's warnings")
+    count = demo_warning_count(site)
+    wait_for(lambda: f"{count} warnings." in preview.output, "the first build's warnings")
     append(site / "content" / "pages" / "about.md", "\nA sentence with nothing to replace.\n")
     tab.next_reload()
     wait_for(lambda: "about.md changed" in preview.output, "the rebuild's summary line")
-    assert preview.output.count("16 warnings.") == 1  # unchanged warnings are not printed again
+    assert preview.output.count(f"{count} warnings.") == 1  # unchanged warnings are not printed again
     append(site / "content" / "pages" / "about.md", "\nCall (315) 555-0123 to ask.\n")
     tab.next_reload()
-    wait_for(lambda: "17 warnings." in preview.output, "the new warning")
-    assert "content/pages/about.md:" in preview.output.split("16 warnings.")[-1]
+    wait_for(lambda: f"{count + 1} warnings." in preview.output, "the new warning")
+    assert "content/pages/about.md:" in preview.output.split(f"{count} warnings.")[-1]
     notice = wait_for(lambda: parse(fetch(preview.url())[1]).find("aside", aria_label="Warnings of this build"),
                       "the notice")
-    assert "17 warnings: example values" in notice.text_content()
+    assert f"{count + 1} warnings: example values" in notice.text_content()
