@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import html5lib
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -491,7 +492,9 @@ def test_the_error_page_shows_each_problem_in_its_source_lines(tmp_path):
     source.write_text("".join(f"line{n}: value <{n}>\n" for n in range(1, 9)), encoding="utf-8")
     problem = SiteError("content/data/services.yaml", 5, 8, "bad <value> & more", "fix it")
     warning = SiteError("content/data/services.yaml", 1, 0, "example", "", "warning")
-    page = parse(error_page([problem], [warning], tmp_path))
+    text = error_page([problem], [warning], tmp_path)
+    html5lib.HTMLParser(strict=True).parse(text)  # well-formed HTML5, or this raises
+    page = parse(text)
     [errors, warnings] = page.find_all("ol", class_="problems")
     [item] = errors.find_all("li")
     assert item.find("p", class_="message").text_content() == (
