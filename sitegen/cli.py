@@ -181,7 +181,12 @@ def _summary(site: RenderedSite, where: str) -> str:
     html_pages = sum(1 for path in site.pages if path.endswith(".html"))
     assets = len(site.static_files) + len(site.pages) - html_pages  # static files, sitemap.xml, robots.txt
     summary = f"{html_pages} pages, {assets} assets {where} in {site.seconds:.2f} s"
-    return f"{summary} ({describe_warnings(site.warnings)})" if site.warnings else summary
+    notes = [describe_warnings(site.warnings)] if site.warnings else []
+    if site.scheduled:
+        count = len(site.scheduled)
+        notes.append(f"{_count(count, 'scheduled page')}, {'the next ' if count > 1 else ''}"
+                     f"published on {site.scheduled[0].isoformat()}")
+    return f"{summary} ({'; '.join(notes)})" if notes else summary
 
 
 def _display(path: Path) -> str:

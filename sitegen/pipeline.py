@@ -58,6 +58,7 @@ class RenderedSite:
     seconds: float = 0.0
     routes: list[Route] = field(default_factory=list)
     warnings: list = field(default_factory=list)  # SiteErrors with severity "warning", sorted
+    scheduled: list = field(default_factory=list)  # dates of the pages left out until their day, soonest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     published = [d for d in documents if options.drafts or publication(d, today) == PUBLISHED]
     shown = set(map(id, published))
     unpublished = {d.url: _why_unpublished(d, today) for d in documents if id(d) not in shown}
+    scheduled = sorted(d.date for d in documents if publication(d, today) == SCHEDULED)
+    _far_future_warnings(documents, today, errors)
     _placeholder_warnings(root, published, data, errors, reuse.placeholder_cache)
     if errors or config is None or data is None:
         raise failed()
@@ -204,7 +207,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise failed()
 
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
-    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), errors.sorted_warnings())
+    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), errors.sorted_warnings(),
+                        scheduled)
 
 
 def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
@@ -289,6 +293,15 @@ def _why_unpublished(document: Document, today: date) -> str:
     if state == SCHEDULED:
         return f"which is scheduled for {document.date.isoformat()} and not published yet ({document.source})"
     return f"which expired on {document.expires.isoformat()} ({document.source})"
+
+
+def _far_future_warnings(documents: list[Document], today: date, errors: ErrorCollector) -> None:
+    """A date more than a year ahead hides its page for that long: most likely a mistyped year."""
+    for document in documents:
+        if document.date is not None and (document.date - today).days > 366 and not document.draft:
+            errors.warn(document.source, document.key_lines.get("date", 1), 0,
+                        f"date: {document.date.isoformat()} is more than a year away, so the page stays unpublished "
+                        "until then", "check the year")
 
 
 def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector,

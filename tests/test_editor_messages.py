@@ -337,6 +337,8 @@ def test_a_page_dated_in_the_future_is_published_on_its_day(fixture_site):
     apply_edit(fixture_site, ("content/articles/winter-hours.md", None, FUTURE_ARTICLE))
     site = build_and_parse(fixture_site, "--today", "2026-12-19")
     assert site.result.code == 0, site.result.err
+    assert site.result.out.endswith("(7 warnings: example values that must be replaced before publishing; "
+                                    "1 scheduled page, published on 2026-12-20)\n")
     assert "/articles/winter-hours/" not in site.pages
     listing = site.page("/articles/")
     assert "/articles/winter-hours/" not in listing.links()
@@ -427,3 +429,12 @@ def test_strict_may_come_before_the_command_or_without_one(prebuilt_fixture_site
     assert run_build(prebuilt_fixture_site, "--strict").code == 1
     assert run_build(prebuilt_fixture_site, "--strict", "check").code == 1
     assert run_build(prebuilt_fixture_site, "check").code == 0
+
+
+def test_a_date_years_ahead_is_a_warning(fixture_site):
+    apply_edit(fixture_site, (ARTICLE, "date: 2026-03-03", "date: 2062-03-03"))
+    code, out, err = run_build(fixture_site, "--today", "2026-12-01")
+    assert code == 0
+    assert (f"{ARTICLE}:4: warning: date: 2062-03-03 is more than a year away, so the page stays unpublished "
+            "until then; check the year") in err.splitlines()
+    assert out.endswith("(8 warnings; 1 scheduled page, published on 2062-03-03)\n")
