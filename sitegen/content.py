@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from .errors import ErrorCollector
@@ -24,20 +23,6 @@ FRONT_MATTER = Record({
     "weight": Field(Integer(), "order among pages listed together; lower comes first", False, 0),
     "url": Field(SitePath(), "a URL to use instead of the one from the file name, e.g. /about-us/", False, None),
 }, name="front matter")
-
-PUBLISHED, DRAFT, SCHEDULED, EXPIRED = "published", "draft", "scheduled", "expired"
-
-
-def publication(document: Document, today: date) -> str:
-    """Whether a document is published on `today`, or why not."""
-    if document.draft:
-        return DRAFT
-    if document.date is not None and document.date > today:
-        return SCHEDULED
-    if document.expires is not None and document.expires < today:
-        return EXPIRED
-    return PUBLISHED
-
 
 _FILE_STEM = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)

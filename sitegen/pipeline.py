@@ -25,15 +25,16 @@ from markupsafe import escape
 from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import DRAFT, PUBLISHED, SCHEDULED, load_documents, publication
+from .content import load_documents
 from .data import DATA_DIR, SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
-from .placeholders import scan as scan_placeholders
+from .placeholders import scan_sources
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
+from .schedule import PUBLISHED, SCHEDULED, far_future_warnings, publication, why_unpublished
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
 
@@ -136,9 +137,9 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     # date stay out, unless asked for (the preview shows them, marked).
     published = [d for d in documents if options.drafts or publication(d, today) == PUBLISHED]
     shown = set(map(id, published))
-    unpublished = {d.url: _why_unpublished(d, today) for d in documents if id(d) not in shown}
+    unpublished = {d.url: why_unpublished(d, today) for d in documents if id(d) not in shown}
     scheduled = sorted(d.date for d in documents if publication(d, today) == SCHEDULED)
-    _far_future_warnings(documents, today, errors)
+    far_future_warnings(documents, today, errors)
     _placeholder_warnings(root, published, data, errors, reuse.placeholder_cache)
     if errors or config is None or data is None:
         raise failed()
@@ -285,46 +286,14 @@ def _check_navigation(root: Path, navigation, plan: RoutePlan, unpublished: dict
                        "fix the url or add the page")
 
 
-def _why_unpublished(document: Document, today: date) -> str:
-    """Why a page is left out, for messages: 'which is a draft (content/pages/x.md has draft: true)'."""
-    state = publication(document, today)
-    if state == DRAFT:
-        return f"which is a draft ({document.source} has draft: true)"
-    if state == SCHEDULED:
-        return f"which is scheduled for {document.date.isoformat()} and not published yet ({document.source})"
-    return f"which expired on {document.expires.isoformat()} ({document.source})"
-
-
-def _far_future_warnings(documents: list[Document], today: date, errors: ErrorCollector) -> None:
-    """A date more than a year ahead hides its page for that long: most likely a mistyped year."""
-    for document in documents:
-        if document.date is not None and (document.date - today).days > 366 and not document.draft:
-            errors.warn(document.source, document.key_lines.get("date", 1), 0,
-                        f"date: {document.date.isoformat()} is more than a year away, so the page stays unpublished "
-                        "until then", "check the year")
-
-
 def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector,
                           cache: dict | None = None) -> None:
     """Warn about example values in everything that gets published."""
-    previous = cache.copy() if cache is not None else {}
-    if cache is not None:
-        cache.clear()  # keep only what this build read
     sources = [CONFIG_FILE]
     sources += sorted(p.relative_to(root).as_posix() for p in (root / DATA_DIR).glob("*.y*ml") if p.is_file())
     sources += [document.source for document in documents]
     sources += [source for _, _, source, _ in (data.bodies if data else ())]
-    for source in dict.fromkeys(sources):
-        try:
-            text = read_text((root / source).read_bytes(), source)
-        except (OSError, YamlProblem):
-            continue  # reported by the loaders
-        found = previous.get((source, text))
-        if found is None:
-            found = scan_placeholders(source, text)
-        if cache is not None:
-            cache[(source, text)] = found
-        errors.extend(found)
+    errors.extend(scan_sources(root, list(dict.fromkeys(sources)), cache))
 
 
 def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:

@@ -20,8 +20,10 @@ neither draft nor scheduled pages in a normal build.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .errors import PLACEHOLDER, SiteError, WARNING
+from .yamlsource import YamlProblem, read_text
 
 MARKER = "EXAMPLE VALUE"
 
@@ -32,6 +34,31 @@ _YAML_COMMENT = re.compile(r"(?:^|\s)#")
 _BLOCK_SCALAR = re.compile(r"^(\s*(?:- )?)[\w-]+:\s*[|>][+-]?\s*(?:#.*)?$")
 _FILLER = re.compile(r"\blorem ipsum\b", re.IGNORECASE)
 _HINT = "replace it with the real value before publishing"
+
+
+def scan_sources(root: Path, sources: list[str], cache: dict | None = None) -> list[SiteError]:
+    """Warnings for every source file (paths relative to `root`) that can be read.
+
+    `cache` ((path, text) -> warnings), when given, holds the results of the
+    previous call and is left holding this call's: the preview rescans only
+    the files that changed.
+    """
+    previous = cache.copy() if cache is not None else {}
+    if cache is not None:
+        cache.clear()
+    warnings = []
+    for source in sources:
+        try:
+            text = read_text((root / source).read_bytes(), source)
+        except (OSError, YamlProblem):
+            continue  # the loaders report files they cannot read
+        found = previous.get((source, text))
+        if found is None:
+            found = scan(source, text)
+        if cache is not None:
+            cache[(source, text)] = found
+        warnings.extend(found)
+    return warnings
 
 
 def scan(path: str, text: str) -> list[SiteError]:

@@ -7,9 +7,9 @@ from datetime import date
 import jinja2
 from markupsafe import Markup
 
-from .content import EXPIRED, PUBLISHED, SCHEDULED, publication
 from .models import Document, NavItem, TocEntry
 from .routes import Route
+from .schedule import EXPIRED, PUBLISHED, SCHEDULED, publication
 
 
 @dataclass(frozen=True, slots=True)
