@@ -28,7 +28,8 @@ DECORATIVE = "decorative"  # the image description that marks an image as decora
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_SPACED_LINK = re.compile(r"(!?)\[([^\]\n]+)\][ \t]+\(((?:/|#|https?:|mailto:|tel:|www\.)[^)\s]*|[^)\s]*[./][^)\s]*)\)")
+_SPACED_LINK = re.compile(r"(!?)\[([^\]\n]+)\][ \t]+\(((?:/|#|https?:|mailto:|tel:|www\.)[^)\s]*"
+                          r"|[^)\s]*(?:/|\.[A-Za-z]{2,})[^)\s]*)\)")
 _INDENTED_DIRECTIVE = re.compile(r"^([ \t]+):::")
 _UNCLOSED_LINK = re.compile(r"(!?)\[([^\]\n]+)\]\(([^)\s]*)[^)]*$")
 _RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_and_parse, run_build, snapshot, strip_warnings
+from sitegen.authoring import check_markdown
 from sitegen.placeholders import scan
 from sitegen.regions import coordinates_problem
 from test_validation import ABOUT, CONDITIONS, CONFIG, LOCATIONS, SERVICES, apply_edit, before_second_heading, front_matter_line
@@ -438,3 +439,9 @@ def test_a_date_years_ahead_is_a_warning(fixture_site):
     assert (f"{ARTICLE}:4: warning: date: 2062-03-03 is more than a year away, so the page stays unpublished "
             "until then; check the year") in err.splitlines()
     assert out.endswith("(8 warnings; 1 scheduled page, published on 2062-03-03)\n")
+
+
+@pytest.mark.parametrize("text", ["As Smith [1] (2019.) found", "Bring [optional] (if you have one) notes",
+                                  "See [the list](/services/) (all of it)", "[a][ref] (b)"])
+def test_brackets_in_prose_are_not_taken_for_links(text):
+    assert check_markdown(text, "content/pages/x.md", 1) == []
