@@ -31,6 +31,7 @@ from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
+from .policy import PagePolicy
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
@@ -167,12 +168,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     _render_markdown(markdown, published, data.bodies, reuse, errors)
 
     rendered: dict[str, tuple[Route, str]] = {}
+    policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs)
         try:
-            rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
+            html = reuse.render(templates[route.template], route, page, site_context)
+            rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
         except Exception as exc:  # a template may raise anything; report it at its line
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])

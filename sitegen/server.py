@@ -29,6 +29,7 @@ import ipaddress
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -52,6 +53,7 @@ from .config import CONFIG_FILE
 from .errors import BuildFailed, SiteError
 from .incremental import IncrementalBuilder, OutputFolder, is_editor_file
 from .pipeline import STATIC_DIR, BuildOptions
+from .policy import preview_page
 from .templating import TEMPLATE_DIR
 
 DEBOUNCE_MS = 50  # how long the sources must be quiet before a rebuild
@@ -376,8 +378,18 @@ class _PreviewFileHandler(StaticFileHandler):
 
 
 class _ScriptInjector(LiveScriptInjector):
-    # livereload.js finds the server from its own address.
-    script = b'<script src="/livereload.js"></script>'
+    """Adds the reload script to HTML it sends, and opens the page policy to
+    that script alone, by a nonce new for every response (the files keep the
+    policy that forbids all script). livereload.js finds the server from its
+    own address."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "html" in headers.get("Content-Type", ""):
+            relaxed, self.script = preview_page(chunk, b"/livereload.js", secrets.token_urlsafe(18))
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(relaxed) - len(chunk))
+            chunk = relaxed
+        return super().transform_first_chunk(status_code, headers, chunk, finishing)
 
 
 class _LiveReload:
