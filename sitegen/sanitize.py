@@ -184,9 +184,9 @@ def _judge_attributes(tag: str, namespace: str, attributes: dict) -> list[Proble
 
 def _attribute_allowed(tag: str, namespace: str, name: str) -> bool:
     if namespace == "svg":
-        return name in SVG_ATTRIBUTES
+        return name in SVG_ATTRIBUTES or name.startswith("aria-")
     if namespace == "math":
-        return name in MATH_ATTRIBUTES
+        return name in MATH_ATTRIBUTES or name.startswith("aria-")
     return name in GLOBAL_ATTRIBUTES or name.startswith(GLOBAL_PREFIXES) or name in HTML_ELEMENTS[tag]
 
 

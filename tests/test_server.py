@@ -221,6 +221,21 @@ def test_serves_the_site_with_the_live_reload_script_only_in_what_it_sends(previ
     assert status == 200 and "LiveReload" in script
 
 
+def test_the_preview_lets_only_its_reload_script_past_the_page_policy(preview, site):
+    nonces = []
+    for _ in range(2):
+        status, page = fetch(preview.url() + "about/")
+        assert status == 200
+        nonce = LIVE_SCRIPT.search(page).group(1)
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+        assert [d for d in policy.split("; ") if d.startswith("script-src")] == [f"script-src 'nonce-{nonce}'"]
+        assert page.count("nonce=") == 1  # no other script carries it
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1], "a nonce must be new for every response"
+    on_disk = (site / "output" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "script-src 'none'" in on_disk and "nonce" not in on_disk
+
+
 def test_clean_build_output_never_has_the_script(site):
     result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)],
                             capture_output=True, text=True, timeout=120)
