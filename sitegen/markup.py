@@ -58,6 +58,15 @@ class MarkdownResult:
     errors: list[SiteError] = field(default_factory=list)
 
 
+# Fenced code blocks and code spans, blanked out (lines kept) where problems are sought.
+_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$|(`+)[^`\n](?:(?!\n[ \t]*\n).)*?\2",
+                   re.MULTILINE | re.DOTALL)  # a code span ends with its paragraph
+
+
+def _blank_out(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 class _PageState:
     """Per-conversion state shared by the extension's processors."""
 
@@ -72,8 +81,9 @@ class _PageState:
         self.component_stash: set[int] = set()
         self.components: dict[str, str] = {}  # marker -> the component's HTML
         self.errors: list[SiteError] = []
-        self._lowered = text.lower()
-        self._cursors: dict[str, int] = {}
+        # Code samples are text on the page: a problem is sought outside them first.
+        self._searchable = (_CODE.sub(_blank_out, text).lower(), text.lower())
+        self._cursors: dict[tuple[int, str], int] = {}
 
     def line_of(self, needle: str) -> int:
         """Best source line for a problem: where `needle` first appears."""
@@ -87,19 +97,21 @@ class _PageState:
         needle that occurs in the source appears (case-insensitively). Each
         needle is searched on from its previous find, so repeated problems
         get their own lines."""
-        for needle in needles:
-            needle = needle.lower()
-            if not needle.strip():
-                continue
-            if last:
-                index = self._lowered.rfind(needle)
-            else:
-                index = self._lowered.find(needle, self._cursors.get(needle, 0))
-                if index < 0:
-                    index = self._lowered.find(needle)
-            if index >= 0:
-                self._cursors[needle] = index + 1
-                return self.first_line + self.text.count("\n", 0, index)
+        for searched, lowered in enumerate(self._searchable):
+            for needle in needles:
+                needle = needle.lower()
+                if not needle.strip():
+                    continue
+                key = (searched, needle)
+                if last:
+                    index = lowered.rfind(needle)
+                else:
+                    index = lowered.find(needle, self._cursors.get(key, 0))
+                    if index < 0:
+                        index = lowered.find(needle)
+                if index >= 0:
+                    self._cursors[key] = index + 1
+                    return self.first_line + self.text.count("\n", 0, index)
         return self.first_line
 
     def report(self, line: int, message: str, hint: str = "") -> None:

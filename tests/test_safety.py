@@ -343,6 +343,59 @@ def test_urls_are_judged_as_browsers_read_them(written, read):
     assert "\t" not in browser_url(written) and "\n" not in browser_url(written)
 
 
+def _problems(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
+    converter = MarkdownRenderer(MarkdownOptions(smart_quotes=True, toc_depth="2-3", allow_unsafe_html=False),
+                                 lambda directive: "<aside>component</aside>")
+    return [(error.line, error.message) for error in converter.convert(markdown, "case.md", first_line).errors]
+
+
+def test_each_problem_is_reported_at_its_own_line_not_at_a_code_sample():
+    markdown = ("Intro with `<script>` in code.\n\n```html\n<script>alert(1)</script>\n<p onclick=x>\n```\n\n"
+                "<script>alert(2)</script>\n\n<p onclick=\"a()\">x</p>\n\n<p onclick=\"b()\">y</p>\n\n"
+                "[one](javascript:a()) and\n[two](javascript:b())\n")
+    assert _problems(markdown, first_line=20) == [
+        (27, "the HTML element <script> is not allowed in content"),
+        (29, "the attribute 'onclick' on <p> is not allowed"),
+        (31, "the attribute 'onclick' on <p> is not allowed"),
+        (33, "the link 'javascript:a()' uses the scheme 'javascript:'"),
+        (34, "the link 'javascript:b()' uses the scheme 'javascript:'"),
+    ]
+
+
+def test_ordinary_html_and_markdown_pass():
+    markdown = """<div class="note">
+
+Some **Markdown** with <abbr title="Licensed massage therapist">LMT</abbr>, H<sub>2</sub>O, <kbd>Ctrl</kbd>.<br>
+
+</div>
+
+<details>
+<summary>More</summary>
+
+Hidden text.
+
+</details>
+
+<figure>
+<img src="/images/room.jpg" alt="The room" width="600" height="400" loading="lazy">
+<figcaption>The room</figcaption>
+</figure>
+
+<video controls src="/media/intro.mp4" poster="/images/poster.jpg"></video>
+
+Term
+: Definition
+
+A [link](/about/ "About us"){: rel="nofollow" }, <a href="https://example.com/" rel="noopener">one</a>,
+[mail](mailto:a@example.com), [a heading](#top), [page two](?page=2), [relative](services/).
+
+::: call-to-action
+
+<table><caption>Hours</caption><tr><th scope="row">Mon</th><td colspan="2">9-5</td></tr></table>
+"""
+    assert _problems(markdown) == []
+
+
 def test_components_are_not_judged_but_must_stand_where_elements_can():
     assert check_fragment("<p>a</p><sitegen-component></sitegen-component>", components=1) == []
     inside_attribute = check_fragment('<p title="<sitegen-component></sitegen-component>">a</p>', components=1)
