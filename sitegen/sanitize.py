@@ -88,6 +88,7 @@ _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
+_KIND = {"html": "HTML", "svg": "SVG", "math": "MathML"}
 ALLOW_UNSAFE_HINT = "remove it, or set markdown.allow_unsafe_html in site_config.yaml if you really need it"
 SCHEME_HINT = "links may only use http(s), mailto, tel or a path on this site"
 ELSEWHERE_HINT = "save the file in static/images/ and use its path, e.g. /images/photo.jpg"
@@ -153,7 +154,7 @@ def _judge_url(tag: str, name: str, value: str, needles: tuple[str, ...]) -> Pro
 
 def _judge_attributes(tag: str, namespace: str, attributes: dict) -> list[Problem]:
     problems = []
-    where = f"<{tag}>" if namespace == "html" else f"the {namespace.upper() if namespace == 'svg' else 'MathML'} element <{tag}>"
+    where = f"<{tag}>" if namespace == "html" else f"the {_KIND[namespace]} element <{tag}>"
     for name, value in attributes.items():
         value = value or ""
         lowered = name.lower()
@@ -201,7 +202,7 @@ def _element_allowed(tag: str, namespace: str) -> bool:
 def _refused_element(tag: str, namespace: str) -> Problem:
     if namespace == "html":
         return Problem(f"the HTML element <{tag}> is not allowed in content", ALLOW_UNSAFE_HINT, (f"<{tag}",))
-    kind = "SVG" if namespace == "svg" else "MathML"
+    kind = _KIND[namespace]
     allowed = ("shapes, paths, text, gradients and <use> of a #fragment" if namespace == "svg"
                else "the elements that lay out formulas")
     return Problem(f"the {kind} element <{tag}> is not allowed in content",
