@@ -26,7 +26,7 @@ from markdown.preprocessors import Preprocessor
 
 from .errors import SiteError
 from .models import MarkdownOptions, TocEntry
-from .sanitize import COMPONENT_TAG, check_fragment
+from .sanitize import check_fragment
 
 DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
@@ -274,10 +274,7 @@ class MarkdownRenderer:
         html = md.convert(text)
         components = self.state.components
         if self.check_safety:
-            checked = html
-            for marker in components:
-                checked = checked.replace(marker, f"<{COMPONENT_TAG}></{COMPONENT_TAG}>")
-            for problem in check_fragment(checked, len(components)):
+            for problem in check_fragment(html, tuple(components)):
                 self.state.report(self.state.locate(problem.needles, problem.last), problem.message, problem.hint)
         for marker, component in components.items():
             html = html.replace(marker, component)

@@ -15,15 +15,14 @@ locate them, since the parser works on the converter's output, not the source.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-# Where a directive's component goes, in the fragment the check reads.
-COMPONENT_TAG = "sitegen-component"
-_END_TAG = "sitegen-fragment-end"
+# The fragment is read inside a <div> of a no-quirks page, as templates place it, and
+# followed by an element that shows where the parser stood at its end.
 _PREFIX = "<!DOCTYPE html><html><head></head><body><div>"
-_SUFFIX = f"<{_END_TAG}></{_END_TAG}></div>"
 
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir", "translate", "role", "hidden", "tabindex"})
 GLOBAL_PREFIXES = ("aria-", "data-")
@@ -209,13 +208,18 @@ def _refused_element(tag: str, namespace: str) -> Problem:
                    f"{kind} in content may use {allowed}; {ALLOW_UNSAFE_HINT}", (f"<{tag}",))
 
 
-def check_fragment(html: str, components: int = 0) -> list[Problem]:
+def check_fragment(html: str, component_markers: tuple[str, ...] = ()) -> list[Problem]:
     """Every problem in one document's HTML, in document order.
 
-    `html` holds one `<sitegen-component>` element where each of `components`
-    directive components goes; they must stand where an element can stand.
+    Each of `component_markers` stands in `html` where a directive's component
+    goes; it must be where an element can stand. The elements that take their
+    place, and the one that marks the end, get names no content can guess.
     """
-    tree = LexborHTMLParser(_PREFIX + html + _SUFFIX)
+    token = secrets.token_hex(8)
+    component_tag, end_tag = f"sitegen-component-{token}", f"sitegen-end-{token}"
+    for marker in component_markers:
+        html = html.replace(marker, f"<{component_tag}></{component_tag}>")
+    tree = LexborHTMLParser(f"{_PREFIX}{html}<{end_tag}></{end_tag}></div>")
     problems: list[Problem] = []
     for outer in (tree.root, tree.body):
         if outer is not None and outer.attributes:
@@ -240,10 +244,10 @@ def check_fragment(html: str, components: int = 0) -> list[Problem]:
             continue
         if namespace == "html" and tag in ("svg", "math"):
             namespace = tag
-        if namespace == "html" and tag == _END_TAG:
+        if namespace == "html" and tag == end_tag:
             end = node
             continue
-        if tag == COMPONENT_TAG:
+        if tag == component_tag:
             if namespace != "html":
                 problems.append(Problem("a directive's component cannot stand inside SVG or MathML",
                                         "close the <svg> or <math> element before the directive", ("<svg", "<math")))
@@ -256,7 +260,7 @@ def check_fragment(html: str, components: int = 0) -> list[Problem]:
         stack.extend((child, namespace) for child in reversed(list(node.iter(include_text=False))))
     if problems:
         return problems  # the rest follows from what was refused
-    if placed != components:
+    if placed != len(component_markers):
         problems.append(Problem("a directive stands inside an HTML tag, comment or text-only element",
                                 "put the directive on a line of its own, outside any HTML", (":::",)))
     if end is None:

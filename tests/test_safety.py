@@ -397,10 +397,20 @@ A [link](/about/ "About us"){: rel="nofollow" }, <a href="https://example.com/" 
 
 
 def test_components_are_not_judged_but_must_stand_where_elements_can():
-    assert check_fragment("<p>a</p><sitegen-component></sitegen-component>", components=1) == []
-    inside_attribute = check_fragment('<p title="<sitegen-component></sitegen-component>">a</p>', components=1)
+    marker = "\x02component\x03"
+    assert check_fragment(f"<p>a</p>{marker}", (marker,)) == []
+    inside_attribute = check_fragment(f'<p title="{marker}">a</p>', (marker,))
     assert [problem.message for problem in inside_attribute] == [
         "a directive stands inside an HTML tag, comment or text-only element"]
+
+
+def test_content_cannot_forge_the_checks_own_markers():
+    # Names like the ones the check uses for itself do not end the fragment early.
+    forged = check_fragment('<sitegen-end></sitegen-end><sitegen-component></sitegen-component><a title="x')
+    assert [problem.message for problem in forged][:1] == ["the HTML element <sitegen-end> is not allowed in content"]
+    unfinished = check_fragment('<p>a</p><a title="x')
+    assert [problem.message for problem in unfinished] == [
+        "the HTML at the end of the text is unfinished: a tag, quote or comment is not closed"]
 
 
 # The page policy -----------------------------------------------------------------------------
