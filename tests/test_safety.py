@@ -21,7 +21,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import BuiltSite, build_and_parse, copy_fixture_site, run_build
@@ -554,7 +554,8 @@ HOSTILE_PIECES = [
 ]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, database=None, phases=[Phase.explicit, Phase.generate, Phase.shrink],
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=24).map("".join))
 def test_whatever_the_check_lets_through_runs_no_script(markdown):
     """Any text the check accepts gives a page, template HTML around it, in which nothing runs."""
