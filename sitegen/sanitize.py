@@ -267,6 +267,14 @@ def check_fragment(html: str, component_markers: tuple[str, ...] = ()) -> list[P
         problems.append(Problem("the HTML at the end of the text is unfinished: a tag, quote or comment is not closed",
                                 "check the last HTML tag for a missing '>' or quote, and comments for their '-->'",
                                 ("<!--", "<"), last=True))
+    elif end.parent is not None and end.parent.mem_id == wrapper.mem_id and end.next is not None:
+        # An open table: what follows it is moved out before it (foster parenting).
+        opened = end.next
+        while opened is not None and opened.tag.startswith("-"):
+            opened = opened.next
+        tag = opened.tag if opened is not None else "table"
+        problems.append(Problem(f"the HTML element <{tag}> is not closed",
+                                f"add </{tag}> where it should end", (f"<{tag}",), last=True))
     elif end.parent is None or end.parent.mem_id != wrapper.mem_id:
         opened = end.parent
         if opened is not None and opened.mem_id != body.mem_id:

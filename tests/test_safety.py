@@ -1,34 +1,26 @@
-"""No script reaches a visitor: hostile content is refused, and every page forbids script.
+"""No script reaches a visitor: hostile content is refused or harmless.
 
 The table of hostile inputs is built twice, in one site each: the cases the
 build must refuse (each one asserts its message at its file and line), and
 the cases that are harmless (each one asserts that its built page, parsed as
-a browser parses it, holds nothing that runs script). Then the page policy:
-the Content-Security-Policy every page carries, checked on the real site,
-and what a browser does with it.
+a browser parses it, holds nothing that runs script). The second line of
+defence, the page policy, is tested in test_page_policy.py.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-import shutil
-import threading
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BuiltSite, build_and_parse, copy_fixture_site, run_build
-from scriptscan import XHTML, script_findings
+from scriptscan import script_findings
 from sitegen.markup import MarkdownRenderer
 from sitegen.models import MarkdownOptions
-from sitegen.policy import PagePolicy, preview_page, style_hash
 from sitegen.sanitize import browser_url, check_fragment, url_scheme
 
 SERVICES = "content/data/services.yaml"
@@ -151,6 +143,7 @@ REFUSED: dict[str, Refused] = {
                     r"the attribute 'ping' on <a> is not allowed in content"),
     # HTML that would change how the rest of the page is read.
     "unclosed-div": Refused('<div class="note">\n\nThis note is never closed.', r"the HTML element <div> is not closed"),
+    "unclosed-table": Refused("Text <table>: and <math>jav&#x09;ascript:</p>", r"the HTML element <table> is not closed"),
     "stray-end-tag": Refused("Text.\n\n</div>\n\nMore text.", r"an end tag '</div>' closes an element the text did not open",
                              line=2),
 }
@@ -413,133 +406,6 @@ def test_content_cannot_forge_the_checks_own_markers():
         "the HTML at the end of the text is unfinished: a tag, quote or comment is not closed"]
 
 
-# The page policy -----------------------------------------------------------------------------
-
-EXPECTED_DIRECTIVES = {
-    "default-src": ["'self'"],
-    "script-src": ["'none'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "form-action": ["'none'"],
-    "img-src": ["'self'"],
-}
-
-
-def parse_policy(text: str) -> dict[str, list[str]]:
-    directives = {}
-    for part in filter(None, (part.strip() for part in text.split(";"))):
-        name, *values = part.split()
-        assert name not in directives, f"{name} given twice"
-        directives[name] = values
-    return directives
-
-
-def sha256_source(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
-def test_every_page_carries_a_policy_that_forbids_script(built_real_site, real_page_url):
-    tree = html5lib.parse(built_real_site.html[real_page_url], treebuilder="etree", namespaceHTMLElements=True)
-    head = tree.find(f"{{{XHTML}}}head")
-    children = [element for element in head if isinstance(element.tag, str)]
-    policies = [element for element in tree.iter(f"{{{XHTML}}}meta")
-                if element.get("http-equiv", "").lower() == "content-security-policy"]
-    assert len(policies) == 1
-    # Right after <meta charset>, before anything the policy governs.
-    assert children[0].get("charset") == "utf-8" and children[1] is policies[0]
-    directives = parse_policy(policies[0].get("content"))
-    styles = [element.text or "" for element in tree.iter(f"{{{XHTML}}}style")]
-    assert styles, "the page has its brand colours in an inline style"
-    assert directives == {**EXPECTED_DIRECTIVES, "style-src": ["'self'", *dict.fromkeys(map(sha256_source, styles))]}
-    for element in tree.iter():
-        assert not isinstance(element.tag, str) or "style" not in element.attrib, \
-            f"a style attribute, which the policy blocks: {element.tag}"
-    for script in tree.iter(f"{{{XHTML}}}script"):
-        assert script.get("type") == "application/ld+json" and "src" not in script.attrib
-
-
-def test_non_html_files_get_no_policy(built_real_site):
-    sitemap = (built_real_site.output / "sitemap.xml").read_text(encoding="utf-8")
-    assert "Content-Security-Policy" not in sitemap and sitemap.startswith("<?xml")
-
-
-def test_policy_hashes_each_distinct_style_and_sits_after_the_charset():
-    policy = PagePolicy()
-    page = ('<!doctype html><html><head><meta charset="utf-8"><title>t</title><style>a{}</style>'
-            "<style>b{}</style><style>a{}</style></head><body></body></html>")
-    applied = policy.apply(page)
-    assert applied.startswith('<!doctype html><html><head><meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy"')
-    style_src = parse_policy(re.search(r'content="([^"]+)"', applied).group(1))["style-src"]
-    assert style_src == ["'self'", sha256_source("a{}"), sha256_source("b{}")]
-    # Browsers hash the text after turning CR LF into LF.
-    assert style_hash("a{}\r\nb{}") == sha256_source("a{}\nb{}")
-    # A template without <head> still gets the policy before its content.
-    assert policy.apply("<!doctype html><p>x</p>").startswith("<!doctype html>\n<meta http-equiv=")
-
-
-def test_preview_relaxes_only_script_src_and_only_for_its_nonce():
-    page = PagePolicy().apply('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>').encode()
-    relaxed, tag = preview_page(page, b"/livereload.js", "abc123")
-    assert tag == b'<script src="/livereload.js" nonce="abc123"></script>'
-    before = parse_policy(re.search(rb'content="([^"]+)"', page).group(1).decode())
-    after = parse_policy(re.search(rb'content="([^"]+)"', relaxed).group(1).decode())
-    assert after == {**before, "script-src": ["'nonce-abc123'"]}
-    assert relaxed.replace(b"'nonce-abc123'", b"'none'") == page
-
-
-# What a browser does with it ----------------------------------------------------------------
-
-def _chromium():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"):
-        pytest.skip("no chromium on this machine")
-    return playwright, Path("/usr/bin/chromium") if Path("/usr/bin/chromium").exists() else Path(shutil.which("chromium"))
-
-
-def test_a_browser_runs_no_script_even_where_the_check_is_off(fixture_site):
-    """With the content check switched off, script in content is published, and the policy still stops it."""
-    playwright, chromium = _chromium()
-    config = fixture_site / "site_config.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("allow_unsafe_html: false", "allow_unsafe_html: true"),
-                      encoding="utf-8")
-    (fixture_site / "content/pages/attack.md").write_text(case_page("attack", (
-        "<script>document.title = 'ran'</script>\n\n"
-        "<img src=\"/favicon.svg\" alt=\"x\" onload=\"document.title = 'ran'\">\n\n"
-        "[click](javascript:document.title='ran')\n\n"
-        '<span class="probe" style="color: rgb(255, 0, 0)">styled</span>')), encoding="utf-8")
-    code, _, err = run_build(fixture_site)
-    assert code == 0, err
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_QuietHandler, directory=str(fixture_site / "output")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    violations = []
-    try:
-        with playwright.sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
-            page = browser.new_page()
-            page.on("console", lambda message: violations.append(message.text)
-                    if "Content Security Policy" in message.text else None)
-            page.goto(f"http://127.0.0.1:{server.server_port}/attack/")
-            page.wait_for_load_state("load")
-            page.click("text=click")
-            page.wait_for_timeout(200)
-            title = page.title()
-            colour = page.evaluate("getComputedStyle(document.querySelector('.probe')).color")
-            primary = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--color-primary')")
-            browser.close()
-    finally:
-        server.shutdown()
-    assert title.startswith("Case attack"), f"script ran: the title is {title!r}"
-    assert colour != "rgb(255, 0, 0)", "a style attribute applied"
-    assert primary.strip().startswith("#"), "the template's own inline style was blocked"
-    assert any("script-src" in text for text in violations), violations
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 # Any mixture of hostile pieces --------------------------------------------------------------
 
 HOSTILE_PIECES = [
@@ -557,6 +423,8 @@ HOSTILE_PIECES = [
 @settings(max_examples=300, deadline=None, database=None, phases=[Phase.explicit, Phase.generate, Phase.shrink],
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=24).map("".join))
+# Found by this test: an open <table> moves what follows it before it, so the end looked closed.
+@example(")&#58;<table>&#58;<math>&#58;jav&#x09;ascript:\txlink:href=")
 def test_whatever_the_check_lets_through_runs_no_script(markdown):
     """Any text the check accepts gives a page, template HTML around it, in which nothing runs."""
     converter = MarkdownRenderer(MarkdownOptions(smart_quotes=True, toc_depth="2-3", allow_unsafe_html=False),
