@@ -206,7 +206,7 @@ def test_serves_the_site_with_the_live_reload_script_only_in_what_it_sends(previ
     status, page = fetch(preview.url())
     assert status == 200
     assert LIVE_SCRIPT in page
-    on_disk = (site / "output" / "index.html").read_text(encoding="utf-8")
+    on_disk = (site / ".preview" / "index.html").read_text(encoding="utf-8")
     assert "livereload" not in on_disk
     assert page.replace(LIVE_SCRIPT, "") == on_disk
     status, script = fetch(preview.url() + "livereload.js")
@@ -236,7 +236,7 @@ def test_shows_drafts_while_serving(site):
 def test_missing_pages_get_the_sites_404_page(preview, site):
     status, page = fetch(preview.url() + "no-such-page/")
     assert status == 404
-    assert page.replace(LIVE_SCRIPT, "") == (site / "output" / "404.html").read_text(encoding="utf-8")
+    assert page.replace(LIVE_SCRIPT, "") == (site / ".preview" / "404.html").read_text(encoding="utf-8")
     assert LIVE_SCRIPT in page
 
 
