@@ -74,7 +74,7 @@ def check_output_location(output: Path, root: Path) -> OutputState:
         raise UnsafeOutput(f"the output folder {output} is a file, not a folder; {suggestion}")
     generator = Path(__file__).resolve().parent
     if output == generator or generator in output.parents:
-        raise UnsafeOutput(f"the output folder {output} is inside the generator's own folder {generator}; {suggestion}")
+        raise UnsafeOutput(f"the output folder {output} would replace the generator's own code in {generator}; {suggestion}")
     if not output.exists():
         return OutputState("missing")
     if _looks_like_a_site(output):
