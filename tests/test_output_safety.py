@@ -241,7 +241,7 @@ def test_the_published_folder_is_never_missing_during_a_swap(tmp_path):
     write_site(output, SMALL_SITE, {})
     checks, missing = _poll_while_building(output, 300)
     assert checks > 1000 and missing == 0
-    assert (output / "index.html").read_text() == "<p>home 199</p>"
+    assert (output / "index.html").read_text() == "<p>home 299</p>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
