@@ -33,6 +33,7 @@ from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
+from .sourcetree import body_file_problem, check_source_tree
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
 
@@ -116,7 +117,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     errors = ErrorCollector()
     reuse = reuse or Reuse()
 
-    # Load and validate.
+    # Load and validate; nothing is read through a link that leads out of the site.
+    check_source_tree(root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
     documents = reuse.load_documents(root, errors)
     data = reuse.load_data(root, errors, config.booking_url if config else "",
@@ -286,11 +290,11 @@ def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse
 
 
 def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
-    content = (root / "content").resolve()
-    path = (content / relative).resolve()
-    if content not in path.parents:
-        errors.add(referrer, line, 0, f"body_file '{relative}' is outside content/", "give a path inside content/, e.g. services/x.md")
+    problem = body_file_problem(root, relative)
+    if problem is not None:
+        errors.add(referrer, line, 0, *problem)
         return None
+    path = (root / "content" / relative).resolve()
     rel = path.relative_to(root.resolve()).as_posix()
     try:
         return read_text(path.read_bytes(), rel), rel, 1
