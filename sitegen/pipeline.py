@@ -133,10 +133,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
-        url = "/" + relative
-        if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
-            errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
-                       "rename or move it")
+        plan.add_static(relative, f"{STATIC_DIR}/{relative}")
     _check_navigation(root, config.navigation, plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
