@@ -25,7 +25,7 @@ from markupsafe import escape
 from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import load_documents
+from .content import listing_order, load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
@@ -141,7 +141,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())
 
     # Render Markdown, then pages.
-    articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
+    articles = listing_order(d for d in published if d.kind == "article")
     site_context = {
         "site": config,
         "services": data.services,
