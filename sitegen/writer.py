@@ -14,8 +14,8 @@ between two renames, and a build killed just then is put back by the next.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import sys
@@ -77,10 +77,13 @@ def check_output_location(output: Path, root: Path) -> OutputState:
         raise UnsafeOutput(f"the output folder {output} would replace the generator's own code in {generator}; {suggestion}")
     if not output.exists():
         return OutputState("missing")
+    if _is_marker(output / MARKER):
+        if (output / ".git").exists():  # a checkout made inside a build: replacing it would lose its history
+            raise UnsafeOutput(f"{output} is a build, but someone made it a Git repository (it has .git); "
+                               "build into another folder and copy the files into the repository")
+        return OutputState("build")
     if _looks_like_a_site(output):
         raise UnsafeOutput(f"{output} holds a site or repository, not a build result; choose another output folder")
-    if (output / MARKER).is_file() and _is_marker(output / MARKER):
-        return OutputState("build")
     try:
         names = sorted(path.name for path in output.iterdir())
     except OSError as exc:
@@ -164,25 +167,25 @@ _AT_FDCWD = -100
 _UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1), getattr(errno, "ENOTSUP", -1)}
 
 
+@functools.lru_cache(maxsize=None)
 def _libc():
+    """The C library the interpreter runs on (looked up on the first swap only)."""
+    if not (sys.platform.startswith("linux") or sys.platform == "darwin"):
+        return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
 
 
-_LIBC = _libc()
-
-
 def exchange(first: Path, second: Path) -> bool:
     """Swap two folders in one atomic step; False where the platform or file system cannot."""
-    if _LIBC is None:
-        return False
+    libc = _libc()
     a, b = os.fsencode(first), os.fsencode(second)
-    if sys.platform.startswith("linux") and hasattr(_LIBC, "renameat2"):
-        result = _LIBC.renameat2(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
-    elif sys.platform == "darwin" and hasattr(_LIBC, "renamex_np"):
-        result = _LIBC.renamex_np(a, b, _RENAME_SWAP)
+    if libc is not None and sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        result = libc.renameat2(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    elif libc is not None and sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        result = libc.renamex_np(a, b, _RENAME_SWAP)
     else:
         return False
     if result == 0:
@@ -248,6 +251,8 @@ def _owner_alive(name: str, output: Path) -> bool:
 # What a folder holds ---------------------------------------------------------------------
 
 def _is_marker(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
     try:
         with path.open("rb") as file:
             return file.read(len(MARKER_TEXT.splitlines()[0]) + 1) == MARKER_TEXT.splitlines()[0].encode() + b"\n"

@@ -167,6 +167,25 @@ def test_a_missing_empty_or_built_folder_is_used(fixture_site, tmp_path, built_f
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".public-")) == []
 
 
+def test_a_build_with_pages_named_like_sources_is_still_a_build(fixture_site):
+    (fixture_site / "content" / "pages" / "content.md").write_text(
+        "---\ntitle: Our content\ndescription: A page at /content/.\n---\n\nText.\n", encoding="utf-8")
+    assert run_build(fixture_site).code == 0
+    assert (fixture_site / "output" / "content" / "index.html").is_file()
+    code, _, err = run_build(fixture_site)
+    assert (code, err) == (0, "")
+
+
+def test_a_build_someone_made_a_repository_is_refused(prebuilt_fixture_site):
+    output = prebuilt_fixture_site / "output"
+    (output / ".git").mkdir()
+    before = tree_state(prebuilt_fixture_site)
+    code, _, err = run_build(prebuilt_fixture_site)
+    assert code == 2
+    assert "is a build, but someone made it a Git repository (it has .git)" in err
+    assert tree_state(prebuilt_fixture_site) == before
+
+
 def test_the_marker_says_nothing_about_the_machine(built_fixture_site):
     text = (built_fixture_site.output / MARKER).read_text(encoding="utf-8")
     assert text == MARKER_TEXT
