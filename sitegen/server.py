@@ -131,7 +131,16 @@ class PreviewServer:
 
     def start(self) -> None:
         """Open the port, build, then serve and watch; raises CannotListen or UnsafeOutput."""
-        check_output_location(self.output, self.root)
+        try:
+            check_output_location(self.output, self.root)
+        except UnsafeOutput:
+            if self.output.is_symlink() or not self.output.is_dir():
+                raise
+            names = sorted(path.name for path in self.output.iterdir())
+            such_as = f" (such as {names[0]})" if names else ""
+            raise UnsafeOutput(f"{self.output} holds files the preview did not write{such_as}; the preview keeps "
+                               f"its own copy of the site in {PREVIEW_DIR}/ and replaces what is there, so move "
+                               "those files elsewhere or delete the folder") from None
         self._sockets = _listen(self.host, self.port)
         self.port = self._sockets[0].getsockname()[1]
         # Watch before building, so an edit made during the first build is not missed.

@@ -367,8 +367,9 @@ def test_serve_refuses_a_preview_folder_it_did_not_write(site):
     result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "serve", "--root", str(site),
                              "--port", "0"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and "already holds files that no build wrote (such as notes.txt)" \
-        in result.stderr
+    assert result.stderr == (f"error: {site.resolve() / PREVIEW_DIR} holds files the preview did not write (such as "
+                             "notes.txt); the preview keeps its own copy of the site in .preview/ and replaces what "
+                             "is there, so move those files elsewhere or delete the folder\n")
     assert tree(site / PREVIEW_DIR) == {"notes.txt": b"mine"}
 
 
