@@ -6,6 +6,7 @@ sources and URLs that would escape output/ are errors naming the sources.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -53,6 +54,11 @@ def _collision(route: Route, other: Route) -> str:
             f"produced {sources}")
 
 
+def fold(path: str) -> str:
+    """A path as a case-folding disk sees it: letter case and Unicode composition ignored."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
 def output_path_for(url: str) -> str:
     """/ -> index.html, /services/x/ -> services/x/index.html, /404.html -> 404.html."""
     if url.endswith("/"):
@@ -93,7 +99,7 @@ class RoutePlan:
             return
         other = self.routes.get(route.url)
         if other is None:
-            taken = self._files.get(route.output_path.casefold())
+            taken = self._files.get(fold(route.output_path))
             other = taken[1] if taken else None
         if other is not None:
             # Blame the side an editor chose (a page's file name or url), with its line.
@@ -105,8 +111,8 @@ class RoutePlan:
                 return
             # The page keeps the generated one from its place, so links to it are not reported too.
             del self.routes[other.url]
-            del self._files[other.output_path.casefold()]
-        needing = self._folders.get(route.output_path.casefold())
+            del self._files[fold(other.output_path)]
+        needing = self._folders.get(fold(route.output_path))
         clash = self._folder_clash(route.output_path)
         if needing is not None or clash is not None:
             message = (f"{route.url} writes the file {route.output_path}, where {needing[1].url} needs a folder"
@@ -119,7 +125,7 @@ class RoutePlan:
 
     def add_static(self, relative: str, source: str) -> None:
         """A static file copied to `relative`; it may not take a page's file, or another's."""
-        folded = relative.casefold()
+        folded = fold(relative)
         taken = self._files.get(folded)
         if taken is not None:
             other_source, page = taken
@@ -129,7 +135,8 @@ class RoutePlan:
                 message = (f"this file and the page at {page.url} ({page.output_path}) differ only in letter case, "
                            "so one would overwrite the other on macOS and Windows")
             else:
-                message = (f"this file and {other_source} differ only in letter case, "
+                how = "letter case" if source.casefold() == other_source.casefold() else "how their accents are encoded"
+                message = (f"this file and {other_source} differ only in {how}, "
                            "so one would overwrite the other on macOS and Windows")
             self.errors.add(source, 0, 0, message, "rename or move it")
             return
@@ -150,16 +157,16 @@ class RoutePlan:
         parts = output_path.split("/")[:-1]
         for end in range(1, len(parts) + 1):
             folder = "/".join(parts[:end])
-            taken = self._files.get(folder.casefold())
+            taken = self._files.get(fold(folder))
             if taken is not None:
                 return folder, taken[1].url if taken[1] is not None else taken[0]
         return None
 
     def _claim(self, output_path: str, source: str, route: Route | None) -> None:
-        self._files[output_path.casefold()] = (source, route)
+        self._files[fold(output_path)] = (source, route)
         parts = output_path.split("/")[:-1]
         for end in range(1, len(parts) + 1):
-            self._folders.setdefault("/".join(parts[:end]).casefold(), (source, route))
+            self._folders.setdefault(fold("/".join(parts[:end])), (source, route))
 
     def __contains__(self, url: str) -> bool:
         return url in self.routes

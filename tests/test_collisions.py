@@ -93,6 +93,20 @@ def test_static_files_differing_only_in_case_collide(prebuilt_fixture_site):
                                    "so one would overwrite the other on macOS and Windows; rename or move it")
 
 
+def test_static_files_differing_only_in_accent_encoding_collide(prebuilt_fixture_site):
+    static = prebuilt_fixture_site / "static"
+    composed, decomposed = "caf\u00e9.txt", "cafe\u0301.txt"
+    (static / composed).write_text("one", encoding="utf-8")
+    (static / decomposed).write_text("two", encoding="utf-8")
+    if len([path for path in static.iterdir() if path.name.startswith("caf")]) < 2:
+        pytest.skip("this disk normalises names, so the two files cannot both exist")
+    code, _, err = run_build(prebuilt_fixture_site)
+    assert code == 1
+    first, second = sorted([f"static/{composed}", f"static/{decomposed}"])
+    assert err.splitlines()[0] == (f"{second}: this file and {first} differ only in how their accents are encoded, "
+                                   "so one would overwrite the other on macOS and Windows; rename or move it")
+
+
 def test_different_files_in_one_folder_do_not_collide(built_fixture_site):
     assert built_fixture_site.result.code == 0
     assert (built_fixture_site.output / "about" / "index.html").is_file()
