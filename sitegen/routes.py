@@ -89,7 +89,8 @@ class RoutePlan:
     def __init__(self, errors: ErrorCollector):
         self.routes: dict[str, Route] = {}
         self.errors = errors
-        self._files: dict[str, tuple[str, Route | None]] = {}  # folded output path -> (source, route or None for static)
+        # folded output path -> (source, its route, or None for a static file)
+        self._files: dict[str, tuple[str, Route | None]] = {}
         self._folders: dict[str, tuple[str, Route | None]] = {}  # folded folder -> first file needing it
 
     def add(self, route: Route) -> None:

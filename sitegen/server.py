@@ -396,6 +396,7 @@ class _ThisHostOnly:
         if not self.allows_host(host):
             self.set_status(403)
             self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.set_header("X-Content-Type-Options", "nosniff")
             self.finish(f"403 Forbidden: this preview answers only to its own address, not to "
                         f"'{host[:100]}'. Open the address the preview printed.\n")
 

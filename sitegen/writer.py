@@ -61,8 +61,8 @@ def check_output_location(output: Path, root: Path) -> OutputState:
     home = Path.home().resolve()
     suggestion = f"choose a folder such as {root / 'output'}"
     if output == Path(output.anchor) or output == home:
-        raise UnsafeOutput(f"the output folder {output} is {'your home folder' if output == home else 'the top of the disk'}; "
-                           f"a build replaces its folder whole; {suggestion}")
+        what = "your home folder" if output == home else "the top of the disk"
+        raise UnsafeOutput(f"the output folder {output} is {what}; a build replaces its folder whole; {suggestion}")
     if output == root or output in root.parents:
         raise UnsafeOutput(f"the output folder {output} contains the site itself; {suggestion}")
     for protected in SOURCE_FOLDERS:
@@ -74,7 +74,8 @@ def check_output_location(output: Path, root: Path) -> OutputState:
         raise UnsafeOutput(f"the output folder {output} is a file, not a folder; {suggestion}")
     generator = Path(__file__).resolve().parent
     if output == generator or generator in output.parents:
-        raise UnsafeOutput(f"the output folder {output} would replace the generator's own code in {generator}; {suggestion}")
+        raise UnsafeOutput(f"the output folder {output} would replace the generator's own code in {generator}; "
+                           f"{suggestion}")
     if not output.exists():
         return OutputState("missing")
     if _is_marker(output / MARKER):
