@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from .errors import ErrorCollector
 from .models import Document
+from .writer import MARKER
 
 _SAFE_URL = re.compile(r"/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+\.(?:html|xml|txt))?")
 
@@ -72,6 +73,9 @@ def url_problem(url: str) -> str:
         return "must start with a single / and use / between parts"
     if any(part in (".", "..") for part in url.split("/")):
         return "may not contain '.' or '..' parts"
+    if any(part.startswith(".") and part != ".well-known" for part in url.split("/")):
+        return ("may not have parts starting with '.': hosts hide such files, and the output folder keeps its "
+                f"{MARKER} file there")
     if not _SAFE_URL.fullmatch(url):
         return "may only use letters, digits, '-', '_', '.' and '~', and must end with / or .html"
     return ""

@@ -82,6 +82,25 @@ def test_two_sources_writing_one_file_are_an_error_naming_both(prebuilt_fixture_
     assert snapshot(root / "output") == before
 
 
+@pytest.mark.parametrize("url", ["/.git/", "/.sitegen-build/", "/team/.hidden.html"])
+def test_hidden_addresses_are_refused(prebuilt_fixture_site, url):
+    root = prebuilt_fixture_site
+    before = snapshot(root / "output")
+    (root / "content" / "pages" / "team.md").write_text(page(url), encoding="utf-8")
+    code, _, err = run_build(root)
+    assert code == 1
+    assert err.splitlines()[0] == (f"content/pages/team.md:4: the URL '{url}' may not have parts starting with '.': "
+                                   "hosts hide such files, and the output folder keeps its .sitegen-build file there")
+    assert snapshot(root / "output") == before
+
+
+def test_a_well_known_address_is_allowed(fixture_site):
+    (fixture_site / "content" / "pages" / "team.md").write_text(page("/.well-known/team.html"), encoding="utf-8")
+    code, _, err = run_build(fixture_site)
+    assert (code, err) == (0, "")
+    assert (fixture_site / "output" / ".well-known" / "team.html").is_file()
+
+
 def test_static_files_differing_only_in_case_collide(prebuilt_fixture_site):
     static = prebuilt_fixture_site / "static"
     (static / "Favicon.svg").write_text("<svg/>", encoding="utf-8")
