@@ -32,11 +32,24 @@ def check_source_tree(root: Path, errors: ErrorCollector) -> None:
             _check_link(top, root, site, errors)
         if not top.is_dir() or (top.is_symlink() and not _inside(site, Path(os.path.realpath(top)))):
             continue
-        for current, dirs, files in os.walk(top):
-            for name in sorted(dirs + files):
-                path = Path(current) / name
-                if path.is_symlink():
-                    _check_link(path, root, site, errors)
+        for link in _links_below(top):
+            _check_link(link, root, site, errors)
+
+
+def _links_below(folder: Path) -> list[Path]:
+    """Every symbolic link below `folder`, not following links (scandir knows links without a stat)."""
+    links, pending = [], [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        links.append(Path(entry.path))
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+        except OSError:
+            continue  # unreadable: the loaders report what they cannot read
+    return sorted(links)
 
 
 def _check_link(link: Path, root: Path, site: Path, errors: ErrorCollector) -> None:
