@@ -526,6 +526,10 @@ def test_incremental_rebuilds_equal_clean_builds(rebuilds, site):
         ("edit a stylesheet", lambda: append(site / "static" / "css" / "site.css", "\n.x { color: red; }\n")),
         ("add a static file", lambda: (site / "static" / "robots.txt").write_text("User-agent: *\n")),
         ("remove a static file", lambda: (site / "static" / "robots.txt").unlink()),
+        ("link a static file from outside the site", lambda: (
+            (site.parent / "outside.txt").write_text("private\n"),
+            (site / "static" / "leak.txt").symlink_to(site.parent / "outside.txt"))),
+        ("remove the link", lambda: (site / "static" / "leak.txt").unlink()),
         ("edit the config", lambda: replace(site / "site_config.yaml", "tagline: ", "tagline: Now ")),
         ("break the data", lambda: append(content / "data" / "locations.yaml", "\n  - slug: [unclosed\n")),
         ("fix the data", lambda: replace(content / "data" / "locations.yaml", "\n  - slug: [unclosed\n", "")),
