@@ -141,6 +141,9 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool)
                 return EXIT_USAGE
         try:
             write_site(output, site.pages, site.static_files)
+        except UnsafeOutput as problem:  # the folder changed since it was checked
+            print(f"error: {problem}; nothing was changed", file=sys.stderr)
+            return EXIT_USAGE
         except OSError as exc:
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT

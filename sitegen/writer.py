@@ -146,6 +146,10 @@ def _swap_in(staging: Path, output: Path) -> None:
     if not output.exists():
         os.replace(staging, output)
         return
+    # A second line behind check_output_location: never replace what is not a build.
+    if output.is_symlink() or not output.is_dir() or not (
+            _is_marker(output / MARKER) or not any(output.iterdir()) or _looks_like_an_old_build(output)):
+        raise UnsafeOutput(f"{output} is not a build, so it was not replaced")
     if exchange(staging, output):
         _remove_ours(staging)  # it now holds the previous site
         return

@@ -276,6 +276,16 @@ def test_without_an_exchange_two_renames_still_give_the_new_site(tmp_path, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
+def test_the_writer_itself_never_replaces_a_folder_that_is_not_a_build(tmp_path):
+    output = tmp_path / "photos"
+    output.mkdir()
+    (output / "holiday.jpg").write_bytes(b"jpeg")
+    before = tree_state(tmp_path)
+    with pytest.raises(writer.UnsafeOutput, match="is not a build, so it was not replaced"):
+        write_site(output, SMALL_SITE, {})
+    assert tree_state(tmp_path) == before
+
+
 # Leftovers of killed builds ---------------------------------------------------------------
 
 DEAD_PID = 99999999  # above any pid_max
