@@ -44,9 +44,9 @@ class OutputState:
     """What is at the output path now: 'missing', 'empty', 'build' (marked) or 'legacy'.
 
     'legacy' is an unmarked folder that looks like a build made before builds
-    were marked (index.html and sitemap.xml at the top, no other kind of
-    file); write_site replaces it only if it holds nothing but files the new
-    build writes too.
+    were marked (index.html and sitemap.xml at the top, no hidden files, no
+    links); the command line replaces it only if it holds nothing but files
+    the new build writes too (legacy_leftovers).
     """
 
     kind: str
@@ -54,9 +54,8 @@ class OutputState:
 
 def check_output_location(output: Path, root: Path) -> OutputState:
     """Refuse output folders a build may not replace; raise UnsafeOutput saying why."""
-    typed = output
     if output.is_symlink():
-        raise UnsafeOutput(f"the output folder {typed} is a symbolic link; give the folder itself, not a link to it")
+        raise UnsafeOutput(f"the output folder {output} is a symbolic link; give the folder itself, not a link to it")
     output, root = output.resolve(), root.resolve()
     home = Path.home().resolve()
     suggestion = f"choose a folder such as {root / 'output'}"
