@@ -5,6 +5,8 @@ temporary folder (files, folders, links) must be exactly as it was after.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import subprocess
@@ -273,6 +275,42 @@ def test_without_an_exchange_two_renames_still_give_the_new_site(tmp_path, monke
     assert (output / "index.html").read_text() == "<p>new</p>"
     assert not (output / "stale.html").exists()
     assert (output / MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+class _FailingLibc:
+    """A C library whose renameat2 and renamex_np fail with `error`."""
+
+    def __init__(self, error: int):
+        self.error = error
+
+    def _fail(self, *args):
+        ctypes.set_errno(self.error)
+        return -1
+
+    renameat2 = renamex_np = _fail
+
+
+@pytest.mark.skipif(sys.platform not in ("linux", "darwin"), reason="no exchange call on this platform")
+def test_a_file_system_that_cannot_exchange_falls_back_to_two_renames(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "_libc", lambda: _FailingLibc(errno.EINVAL))
+    output = tmp_path / "output"
+    write_site(output, SMALL_SITE, {})
+    write_site(output, {"index.html": "<p>second</p>"}, {})
+    assert (output / "index.html").read_text() == "<p>second</p>"
+    assert not (output / "about").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+@pytest.mark.skipif(sys.platform not in ("linux", "darwin"), reason="no exchange call on this platform")
+def test_a_failing_exchange_keeps_the_previous_site(tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    write_site(output, SMALL_SITE, {})
+    before = tree_state(output)
+    monkeypatch.setattr(writer, "_libc", lambda: _FailingLibc(errno.EACCES))
+    with pytest.raises(PermissionError):
+        write_site(output, {"index.html": "<p>second</p>"}, {})
+    assert tree_state(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
