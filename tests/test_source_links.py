@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conftest import run_build, snapshot
+
+def _can_make_links() -> bool:
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            os.symlink(folder, os.path.join(folder, "link"))
+        except (OSError, NotImplementedError):
+            return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _can_make_links(), reason="this system does not let us make symbolic links")
 
 SECRET = "TOP SECRET FROM OUTSIDE THE SITE"
 OUTSIDE_HINT = "copy the file or folder into the site instead: nothing from outside the site folder is published"
