@@ -25,7 +25,7 @@ from markupsafe import escape
 from .checks import check_pages
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import load_documents
+from .content import listing_order, load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
@@ -34,6 +34,7 @@ from .parallel import convert_all
 from .policy import PagePolicy
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
+from .sourcetree import body_file_problem, check_source_tree
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
 
@@ -117,7 +118,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     errors = ErrorCollector()
     reuse = reuse or Reuse()
 
-    # Load and validate.
+    # Load and validate; nothing is read through a link that leads out of the site.
+    check_source_tree(root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
     documents = reuse.load_documents(root, errors)
     data = reuse.load_data(root, errors, config.booking_url if config else "",
@@ -130,10 +134,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
-        url = "/" + relative
-        if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
-            errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
-                       "rename or move it")
+        plan.add_static(relative, f"{STATIC_DIR}/{relative}")
     _check_navigation(root, config.navigation, plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
@@ -141,7 +142,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())
 
     # Render Markdown, then pages.
-    articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
+    articles = listing_order(d for d in published if d.kind == "article")
     site_context = {
         "site": config,
         "services": data.services,
@@ -289,11 +290,11 @@ def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse
 
 
 def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
-    content = (root / "content").resolve()
-    path = (content / relative).resolve()
-    if content not in path.parents:
-        errors.add(referrer, line, 0, f"body_file '{relative}' is outside content/", "give a path inside content/, e.g. services/x.md")
+    problem = body_file_problem(root, relative)
+    if problem is not None:
+        errors.add(referrer, line, 0, *problem)
         return None
+    path = (root / "content" / relative).resolve()
     rel = path.relative_to(root.resolve()).as_posix()
     try:
         return read_text(path.read_bytes(), rel), rel, 1
