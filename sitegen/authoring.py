@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -32,9 +33,7 @@ _SPACED_LINK = re.compile(r"(!?)\[([^\]\n]+)\][ \t]+\(((?:/|#|https?:|mailto:|te
                           r"|[^)\s]*(?:/|\.[A-Za-z]{2,})[^)\s]*)\)")
 _INDENTED_DIRECTIVE = re.compile(r"^([ \t]+):::")
 _UNCLOSED_LINK = re.compile(r"(!?)\[([^\]\n]+)\]\(([^)\s]*)[^)]*$")
-_RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
-_SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 NO_DESCRIPTION_HINT = ("write what it shows in the brackets, e.g. ![Our treatment room](/images/room.jpg), "
                        f"or ![{DECORATIVE}](...) if it is only decoration")
@@ -43,17 +42,20 @@ NO_DESCRIPTION_HINT = ("write what it shows in the brackets, e.g. ![Our treatmen
 def check_markdown(text: str, source: str, first_line: int) -> list[SiteError]:
     """Problems in the way `text` (a document's Markdown, starting at `first_line`) was written."""
     problems: list[SiteError] = []
+    # HTML comments publish nothing: blank them out, keeping lines and columns.
+    text = _HTML_COMMENT.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
     fence = None
     previous_blank = True
+    visible_lines: list[str] = []  # the text with code blanked out, for the HTML check
     for number, line in enumerate(text.split("\n")):
         where = first_line + number
         opener = _FENCE.match(line)
-        if fence:
-            if opener and line.strip().startswith(fence):
+        if fence or opener:
+            if fence and opener and line.strip().startswith(fence):
                 fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
+            elif not fence:
+                fence = opener.group(1)
+            visible_lines.append("")
             continue
         indented = _INDENTED_DIRECTIVE.match(line)
         if indented and (len(indented.group(1).expandtabs(4)) < 4 or not previous_blank):
@@ -75,15 +77,38 @@ def check_markdown(text: str, source: str, first_line: int) -> list[SiteError]:
                 source, where, unclosed.start() + 1,
                 f"the {what} '[{label}]({target}' has no closing ')', so it shows as plain text",
                 f"end it with ')': {bang}[{label}]({target})"))
-        for match in _RAW_IMG.finditer(visible):
-            if not _ALT.search(match.group()):
-                src = _SRC.search(match.group())
-                name = f" '{src.group(1)}'" if src else ""
-                problems.append(SiteError(source, where, match.start() + 1,
-                                          f"the image{name} has no description (alt text) for people who cannot see it",
-                                          'add alt="what it shows", or alt="" if it is only decoration'))
+        visible_lines.append(visible)
         previous_blank = not line.strip()
-    return problems
+    problems += _html_images_without_alt("\n".join(visible_lines), source, first_line)
+    return sorted(problems, key=SiteError.sort_key)
+
+
+class _ImageFinder(HTMLParser):
+    """The <img> tags of raw HTML, as a browser's tokenizer sees them (not
+    inside attribute values, comments or CDATA): (line, column, attributes)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.images: list[tuple[int, int, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            line, offset = self.getpos()
+            self.images.append((line, offset + 1, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def _html_images_without_alt(text: str, source: str, first_line: int) -> list[SiteError]:
+    if "<img" not in text.lower():
+        return []
+    finder = _ImageFinder()
+    finder.feed(text)
+    finder.close()
+    return [SiteError(source, first_line + line - 1, column,
+                      f"the image{' ' + repr(attrs['src']) if attrs.get('src') else ''} has no description (alt text) "
+                      "for people who cannot see it", 'add alt="what it shows", or alt="" if it is only decoration')
+            for line, column, attrs in finder.images if "alt" not in attrs]
 
 
 class ImageDescriptions(Treeprocessor):
