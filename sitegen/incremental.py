@@ -332,8 +332,8 @@ class IncrementalBuilder(Reuse):
             return self._data_key()
         if isinstance(value, list) and all(isinstance(item, Document) for item in value):
             return tuple(_snapshot(item) for item in value)
-        if _is_frozen_dataclass(value):
-            return value
+        if _is_frozen_dataclass(value) or value is None or isinstance(value, (str, int, float, bool)):
+            return ("value", value)
         return _Unknown()
 
 

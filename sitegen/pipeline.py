@@ -22,21 +22,28 @@ from typing import Callable
 import jinja2
 from markupsafe import escape
 
-from .checks import check_pages
+from .assets import fingerprint
+from .checks import check_pages, page_ids
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
+from .hosting import headers_file
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
+from .redirects import (REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, redirects_file,
+                        render_redirect_pages)
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
+FEED_URL = "/feed.xml"
+# Files for static hosts the build writes; a file of the same name in static/ replaces it.
+HEADERS_FILE, REDIRECT_RULES_FILE = "_headers", "_redirects"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,14 @@ class RenderedSite:
 class SitemapEntry:
     url: str
     date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """`feed` in templates (None when there are no articles): the Atom feed of the articles."""
+
+    url: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +137,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
+    redirects = load_redirects(root, errors)
     if errors or config is None or data is None:
         raise BuildFailed(errors.sorted())
 
@@ -133,13 +149,19 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
             errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
                        "rename or move it")
+    if redirects and REDIRECT_RULES_FILE in static_files:
+        errors.add(f"{STATIC_DIR}/{REDIRECT_RULES_FILE}", 0, 0, f"the build writes {REDIRECT_RULES_FILE} from {REDIRECTS_FILE}",
+                   f"move these rules into {REDIRECTS_FILE} and delete this file")
+    check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files}, errors)
     _check_navigation(root, config.navigation, plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
+    redirect_template = _load_redirect_template(env, root, errors) if redirects else None
     if errors:
         raise BuildFailed(errors.sorted())
 
-    # Render Markdown, then pages.
+    # Fingerprint assets (not in the live preview, which caches nothing), render Markdown, then pages.
+    static_files, asset_url = fingerprint(static_files, enabled=not options.serving)
     articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
     site_context = {
         "site": config,
@@ -149,6 +171,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "comparison_rows": data.comparison_rows,
         "articles": articles,
         "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        "asset_url": asset_url,
+        "feed": Feed(FEED_URL, f"{config.name}: articles") if FEED_URL in plan else None,
         # Functions of the data alone (the incremental builder relies on it):
         "comparison_table": lambda services=None, rows=None: comparison_table(
             services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
@@ -185,11 +209,26 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
                 config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+    check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
+    redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
         raise BuildFailed(errors.sorted())
 
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
+    # Files for static hosts: pages at old addresses, redirect rules, headers.
+    pages.update(redirect_pages)
+    if redirects:
+        pages[REDIRECT_RULES_FILE] = redirects_file(redirects)
+    if HEADERS_FILE not in static_files:
+        pages[HEADERS_FILE] = headers_file([_url_of(path) for path in [*pages, *static_files]], asset_url.fingerprinted)
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
+
+
+def _url_of(output_path: str) -> str:
+    """index.html -> /, a/index.html -> /a/, a/b.css -> /a/b.css."""
+    if output_path == "index.html" or output_path.endswith("/index.html"):
+        return "/" + output_path[: -len("index.html")]
+    return "/" + output_path
 
 
 def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
@@ -221,6 +260,8 @@ def _plan_routes(documents: list[Document], data, static_has_robots: bool, error
     plan.add(Route("/404.html", "404", "404", "Page not found",
                    "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
     plan.add(Route("/sitemap.xml", "sitemap", "sitemap.xml", "Sitemap", "", f"{TEMPLATE_DIR}/sitemap.xml"))
+    if any(document.kind == "article" for document in documents):
+        plan.add(Route(FEED_URL, "feed", "feed.xml", "Articles feed", "", f"{TEMPLATE_DIR}/feed.xml"))
     if not static_has_robots:
         plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
     for record, _, source, first_line in data.bodies:
@@ -251,6 +292,20 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
             errors.extend([template_error(exc, root)])
             templates[route.template] = None
     return templates
+
+
+def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCollector):
+    try:
+        return env.get_template("redirect.html")
+    except jinja2.TemplateNotFound as exc:
+        if exc.name != "redirect.html":
+            errors.extend([template_error(exc, root)])
+        else:
+            errors.add(REDIRECTS_FILE, 1, 0, f"redirects need the template {TEMPLATE_DIR}/redirect.html for their pages",
+                       "restore it from the project's history")
+    except jinja2.TemplateError as exc:
+        errors.extend([template_error(exc, root)])
+    return None
 
 
 def _check_navigation(root: Path, navigation, plan: RoutePlan, errors: ErrorCollector) -> None:
