@@ -5,12 +5,51 @@ templates/components/, so a table looks the same wherever it appears.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import did_you_mean
-from .markup import Directive, DirectiveError
-from .models import ComparisonRow, Condition, Service
+from .markup import INLINE_WORD, Directive, DirectiveError
+from .models import ComparisonRow, Condition, Location, Service
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def join_names(names: list[str], conjunction: str = "and") -> str:
+    """['A', 'B', 'C'] -> 'A, B and C'."""
+    if len(names) <= 2:
+        return f" {conjunction} ".join(names)
+    return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
+
+
+def data_words(locations: list[Location]) -> dict[str, str]:
+    """What `{{ name }}` says in Markdown and the tagline: facts that change when the data does."""
+    names = [location.name for location in locations]
+    count = len(names)
+    return {
+        "locations": join_names(names),  # 'North Syracuse and Downtown Syracuse'
+        "locations-or": join_names(names, "or"),  # 'North Syracuse or Downtown Syracuse'
+        "location-count": NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count),  # 'two'
+    }
+
+
+def word_problem(name: str, words: dict[str, str]) -> tuple[str, str]:
+    """(message, hint) for an unknown `{{ name }}`."""
+    return (f"unknown word '{{{{ {name} }}}}'",
+            did_you_mean(name, words) or "known words: " + ", ".join(f"{{{{ {word} }}}}" for word in words))
+
+
+def fill_words(text: str, words: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """Replace each `{{ name }}` in plain text; returns the text and the problems."""
+    problems = []
+
+    def replace(match):
+        if match.group(1) in words:
+            return words[match.group(1)]
+        problems.append(word_problem(match.group(1), words))
+        return match.group(0)
+
+    return INLINE_WORD.sub(replace, text), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +97,13 @@ class ComponentRenderer:
     services: list[Service]
     comparison_rows: list[ComparisonRow]
     render_partial: Callable[[str, dict], str]
+    words: dict[str, str] = field(default_factory=dict)  # what `{{ name }}` says (data_words)
 
     def __call__(self, directive: Directive) -> str:
+        if directive.inline:
+            if directive.name not in self.words:
+                raise DirectiveError(*word_problem(directive.name, self.words))
+            return self.words[directive.name]
         handler = DIRECTIVES.get(directive.name)
         if handler is None:
             raise DirectiveError(f"unknown directive '{directive.name}'",
@@ -105,6 +149,10 @@ class ComponentRenderer:
         variables = {"cta_id": f"cta-line-{directive.line}"}
         if "heading" in directive.options:
             variables["heading"] = directive.options["heading"]
+        if "link" in directive.options:
+            if directive.options["link"] != "no":
+                raise DirectiveError(f"link={directive.options['link']} is not an option", "write link=no to leave out cta.link")
+            variables["show_link"] = False
         return self.render_partial("components/cta.html", variables)
 
     def locations(self, directive: Directive) -> str:
@@ -128,7 +176,7 @@ class ComponentRenderer:
 # name -> (handler, allowed options)
 DIRECTIVES: dict[str, tuple[Callable[[ComponentRenderer, Directive], str], tuple[str, ...]]] = {
     "comparison": (ComponentRenderer.comparison, ("rows",)),
-    "call-to-action": (ComponentRenderer.call_to_action, ("heading",)),
+    "call-to-action": (ComponentRenderer.call_to_action, ("heading", "link")),
     "locations": (ComponentRenderer.locations, ("heading-level",)),
     "conditions": (ComponentRenderer.conditions, ()),
 }

@@ -283,7 +283,7 @@ class IncrementalBuilder(Reuse):
         `partials` are the component templates the directives rendered, which
         follow from the text and the data.
         """
-        if ":::" not in text:
+        if ":::" not in text and "{{" not in text:  # no directives, no `{{ words }}` from the data
             return None
         closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
         if None in closures:

@@ -14,6 +14,7 @@ import shlex
 import xml.etree.ElementTree as etree
 from collections import deque
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from typing import Callable
 
@@ -21,14 +22,17 @@ import markdown
 from markdown.extensions.toc import TocExtension
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from .errors import SiteError
 from .models import MarkdownOptions, TocEntry
 
 DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
+INLINE_WORD = re.compile(r"\{\{[ \t]*([a-z][a-z0-9-]*)[ \t]*\}\}")
 FORBIDDEN_ELEMENTS = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta", "link"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "srcset", "xlink:href", "data"})
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -46,6 +50,7 @@ class Directive:
     arguments: tuple[str, ...]
     options: dict[str, str]
     line: int
+    inline: bool = False  # `{{ name }}` inside a sentence: rendered as plain text
 
 
 class DirectiveError(Exception):
@@ -62,6 +67,8 @@ class MarkdownResult:
     html: str
     toc: tuple[TocEntry, ...]
     errors: list[SiteError] = field(default_factory=list)
+    # The directives the text placed, by name, so a layout does not place them again.
+    components: tuple[str, ...] = ()
 
 
 def unsafe_url(url: str) -> bool:
@@ -83,6 +90,7 @@ class _PageState:
         self.first_line = first_line
         self.directive_lines: deque[int] = deque()
         self.component_stash: set[int] = set()
+        self.components: list[str] = []
         self.errors: list[SiteError] = []
 
     def line_of(self, needle: str) -> int:
@@ -140,6 +148,7 @@ class _DirectiveProcessor(BlockProcessor):
         line = self.state.directive_lines.popleft() if self.state.directive_lines else self.state.line_of(first)
         html = self._render(first, line)
         if html:
+            self.state.components.append(DIRECTIVE_LINE.match(first).group(1))
             stash = self.parser.md.htmlStash
             placeholder = stash.store(html)
             self.state.component_stash.add(stash.html_counter - 1)
@@ -164,6 +173,24 @@ class _DirectiveProcessor(BlockProcessor):
         except DirectiveError as problem:
             self.state.report(line, f"directive '{name}': {problem.message}", problem.hint)
             return ""
+
+
+class _WordProcessor(InlineProcessor):
+    """`{{ locations }}` in a sentence: a word or phrase said from the data (see components.WORDS)."""
+
+    def __init__(self, state: _PageState, render: Callable[[Directive], str]):
+        super().__init__(INLINE_WORD.pattern)
+        self.state = state
+        self.render = render
+
+    def handleMatch(self, m, data):
+        line = self.state.line_of(m.group(0))
+        try:
+            text = self.render(Directive(m.group(1), (), {}, line, inline=True))
+        except DirectiveError as problem:
+            self.state.report(line, problem.message, problem.hint)
+            text = m.group(0)
+        return AtomicString(text), m.start(0), m.end(0)
 
 
 class _SafetyTreeprocessor(Treeprocessor):
@@ -240,15 +267,19 @@ class ComponentExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
         md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
+        md.inlinePatterns.register(_WordProcessor(self.state, self.render), "data_word", 175)
         if self.check_safety:
             md.treeprocessors.register(_SafetyTreeprocessor(md, self.state), "safety", 1)
             md.postprocessors.register(_RawHtmlPostprocessor(md, self.state), "raw_html_safety", 40)
 
 
 def _flatten_toc(tokens) -> list[TocEntry]:
+    """The headings, with their titles as plain text: the toc extension gives
+    them HTML-escaped (with smarty's entities, such as &rsquo;), and templates
+    escape what they print."""
     entries = []
     for token in tokens:
-        entries.append(TocEntry(token["level"], token["id"], token["name"]))
+        entries.append(TocEntry(token["level"], token["id"], html_unescape(token["name"])))
         entries.extend(_flatten_toc(token["children"]))
     return entries
 
@@ -288,4 +319,4 @@ class MarkdownRenderer:
         self.state.reset(source, text, first_line)
         html = md.convert(text)
         toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
-        return MarkdownResult(html, toc, list(self.state.errors))
+        return MarkdownResult(html, toc, list(self.state.errors), tuple(dict.fromkeys(self.state.components)))

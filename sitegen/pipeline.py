@@ -13,6 +13,7 @@ the same inputs, so both give the same site.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,7 @@ from markupsafe import escape
 
 from .assets import fingerprint
 from .checks import check_pages, page_ids
-from .components import ComponentRenderer, comparison_table, condition_matrix
+from .components import ComponentRenderer, comparison_table, condition_matrix, data_words, fill_words
 from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
@@ -141,6 +142,11 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if errors or config is None or data is None:
         raise BuildFailed(errors.sorted())
 
+    # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
+    words = data_words(data.locations)
+    config = _fill_config_words(root, config, words, errors)
+    documents = [_fill_document_words(document, words, errors) for document in documents]
+
     # Plan routes.
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
@@ -153,7 +159,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         errors.add(f"{STATIC_DIR}/{REDIRECT_RULES_FILE}", 0, 0, f"the build writes {REDIRECT_RULES_FILE} from {REDIRECTS_FILE}",
                    f"move these rules into {REDIRECTS_FILE} and delete this file")
     check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files}, errors)
-    _check_navigation(root, config.navigation, plan, errors)
+    _check_navigation(root, _config_links(config), plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
     redirect_template = _load_redirect_template(env, root, errors) if redirects else None
@@ -185,16 +191,16 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         return reuse.render_partial(env.get_template(name), {**site_context, **variables})
 
     markdown = reuse.markdown_renderer(config.markdown,
-                                       ComponentRenderer(data.services, data.comparison_rows, render_partial))
+                                       ComponentRenderer(data.services, data.comparison_rows, render_partial, words))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
-    _render_markdown(markdown, published, data.bodies, reuse, errors)
+    placed = _render_markdown(markdown, published, data.bodies, reuse, errors)
 
     rendered: dict[str, tuple[Route, str]] = {}
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
-        page = page_info(route, config.base_url, crumbs)
+        page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()))
         try:
             rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
         except Exception as exc:  # a template may raise anything; report it at its line
@@ -208,7 +214,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+                config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache)
     check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
     redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
@@ -294,6 +300,29 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
     return templates
 
 
+def _fill_config_words(root: Path, config, words: dict[str, str], errors: ErrorCollector):
+    tagline, problems = fill_words(config.tagline, words)
+    if problems:
+        text = (root / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
+        line = next((number for number, content in enumerate(text.splitlines(), 1)
+                     if content.startswith("tagline:")), 0)
+        for message, hint in problems:
+            errors.add(CONFIG_FILE, line, 0, f"tagline: {message}", hint)
+    return dataclasses.replace(config, tagline=tagline) if tagline != config.tagline else config
+
+
+def _fill_document_words(document: Document, words: dict[str, str], errors: ErrorCollector) -> Document:
+    """The document, or a copy with its title and description filled in (the loaded one may be reused later)."""
+    changes = {}
+    for key in ("title", "description"):
+        text, problems = fill_words(getattr(document, key), words)
+        for message, hint in problems:
+            errors.add(document.source, document.key_lines.get(key, 1), 0, f"{key}: {message}", hint)
+        if text != getattr(document, key):
+            changes[key] = text
+    return dataclasses.replace(document, **changes) if changes else document
+
+
 def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCollector):
     try:
         return env.get_template("redirect.html")
@@ -306,6 +335,11 @@ def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCo
     except jinja2.TemplateError as exc:
         errors.extend([template_error(exc, root)])
     return None
+
+
+def _config_links(config) -> tuple[NavItem, ...]:
+    """The links site_config.yaml puts on pages: menus and the call to action's link."""
+    return config.navigation + config.footer_navigation + ((config.cta.link,) if config.cta.link else ())
 
 
 def _check_navigation(root: Path, navigation, plan: RoutePlan, errors: ErrorCollector) -> None:
@@ -328,16 +362,22 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
     return lines
 
 
-def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector) -> None:
+def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse,
+                     errors: ErrorCollector) -> dict[str, frozenset[str]]:
+    """Convert every Markdown text; return page URL -> the components its text placed."""
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
     jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
+    placed = {}
     for document, result in zip(documents, results):
         document.body_html, document.toc = result.html, result.toc
+        placed[document.url] = frozenset(result.components)
     for (record, *_), result in zip(bodies, results[len(documents):]):
         record.body_html = result.html
+        placed[record.url] = placed.get(record.url, frozenset()) | frozenset(result.components)
     for result in results:
         errors.extend(result.errors)
+    return placed
 
 
 def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
