@@ -63,6 +63,7 @@ class RenderedSite:
     static_files: dict[str, Path]  # output path -> source file
     seconds: float = 0.0
     routes: list[Route] = field(default_factory=list)
+    redirects: int = 0  # how many redirects the site declares (their pages are in `pages`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +228,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         pages[REDIRECT_RULES_FILE] = redirects_file(redirects)
     if HEADERS_FILE not in static_files:
         pages[HEADERS_FILE] = headers_file([_url_of(path) for path in [*pages, *static_files]], asset_url.fingerprinted)
-    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
+    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects))
 
 
 def _url_of(output_path: str) -> str:

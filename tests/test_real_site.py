@@ -146,7 +146,7 @@ def test_page_loads_nothing_from_elsewhere_and_runs_no_script(built_real_site, r
 def test_the_real_site_builds_cleanly(built_real_site):
     assert built_real_site.result.code == 0
     assert built_real_site.result.err == ""
-    assert re.fullmatch(r"\d+ pages, \d+ assets into .+ in \d+\.\d\d s\n", built_real_site.result.out)
+    assert re.fullmatch(r"\d+ pages, (?:\d+ redirects?, )?\d+ assets into .+ in \d+\.\d\d s\n", built_real_site.result.out)
 
 
 @pytest.mark.parametrize("url", EXPECTED_URLS)
