@@ -398,6 +398,13 @@ def test_incremental_rebuilds_equal_clean_builds(rebuilds, site):
                                                      "<!-- component -->\n")),
         ("edit services", lambda: replace(content / "data" / "services.yaml", "name: ", "name: The ")),
         ("edit locations", lambda: replace(content / "data" / "locations.yaml", "parking: ", "parking: Free. ")),
+        ("add a page that names the locations", lambda: (content / "pages" / "where.md").write_text(
+            "---\ntitle: Where\ndescription: In {{ locations }}.\n---\n\nWe are in {{ locations }}.\n",
+            encoding="utf-8")),
+        ("rename a location the text names with {{ locations }}", lambda: replace(
+            content / "data" / "locations.yaml", "name: North Syracuse", "name: North Syracuse Village")),
+        ("add a redirect", lambda: (content / "data" / "redirects.yaml").write_text(
+            "redirects:\n  - from: /old.html\n    to: /about/\n", encoding="utf-8")),
         ("edit a service body file", lambda: append(content / "services" / "medical-massage.md", "\nAnd more.\n")),
         ("edit a stylesheet", lambda: append(site / "static" / "css" / "site.css", "\n.x { color: red; }\n")),
         ("add a static file", lambda: (site / "static" / "robots.txt").write_text("User-agent: *\n")),
