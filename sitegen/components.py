@@ -9,48 +9,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import did_you_mean
-from .markup import INLINE_WORD, Directive, DirectiveError
-from .models import ComparisonRow, Condition, Location, Service
-
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def join_names(names: list[str], conjunction: str = "and") -> str:
-    """['A', 'B', 'C'] -> 'A, B and C'."""
-    if len(names) <= 2:
-        return f" {conjunction} ".join(names)
-    return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
-
-
-def data_words(locations: list[Location]) -> dict[str, str]:
-    """What `{{ name }}` says in Markdown and the tagline: facts that change when the data does."""
-    names = [location.name for location in locations]
-    count = len(names)
-    return {
-        "locations": join_names(names),  # 'North Syracuse and Downtown Syracuse'
-        "locations-or": join_names(names, "or"),  # 'North Syracuse or Downtown Syracuse'
-        "location-count": NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count),  # 'two'
-    }
-
-
-def word_problem(name: str, words: dict[str, str]) -> tuple[str, str]:
-    """(message, hint) for an unknown `{{ name }}`."""
-    return (f"unknown word '{{{{ {name} }}}}'",
-            did_you_mean(name, words) or "known words: " + ", ".join(f"{{{{ {word} }}}}" for word in words))
-
-
-def fill_words(text: str, words: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
-    """Replace each `{{ name }}` in plain text; returns the text and the problems."""
-    problems = []
-
-    def replace(match):
-        if match.group(1) in words:
-            return words[match.group(1)]
-        problems.append(word_problem(match.group(1), words))
-        return match.group(0)
-
-    return INLINE_WORD.sub(replace, text), problems
-
+from .markup import Directive, DirectiveError
+from .models import ComparisonRow, Condition, Service
+from .words import word_problem
 
 @dataclass(frozen=True, slots=True)
 class ComparisonTable:

@@ -13,7 +13,6 @@ the same inputs, so both give the same site.
 """
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,7 @@ from markupsafe import escape
 
 from .assets import fingerprint
 from .checks import check_pages, page_ids
-from .components import ComponentRenderer, comparison_table, condition_matrix, data_words, fill_words
+from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
@@ -39,6 +38,7 @@ from .redirects import (REDIRECTS_FILE, check_redirects, check_target_fragments,
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
+from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
@@ -145,8 +145,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
     words = data_words(data.locations)
-    config = _fill_config_words(root, config, words, errors)
-    documents = [_fill_document_words(document, words, errors) for document in documents]
+    config = fill_config_words(root, config, words, errors)
+    documents = [fill_document_words(document, words, errors) for document in documents]
 
     # Plan routes.
     published = [d for d in documents if options.drafts or not d.draft]
@@ -299,29 +299,6 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
             errors.extend([template_error(exc, root)])
             templates[route.template] = None
     return templates
-
-
-def _fill_config_words(root: Path, config, words: dict[str, str], errors: ErrorCollector):
-    tagline, problems = fill_words(config.tagline, words)
-    if problems:
-        text = (root / CONFIG_FILE).read_text(encoding="utf-8", errors="replace")
-        line = next((number for number, content in enumerate(text.splitlines(), 1)
-                     if content.startswith("tagline:")), 0)
-        for message, hint in problems:
-            errors.add(CONFIG_FILE, line, 0, f"tagline: {message}", hint)
-    return dataclasses.replace(config, tagline=tagline) if tagline != config.tagline else config
-
-
-def _fill_document_words(document: Document, words: dict[str, str], errors: ErrorCollector) -> Document:
-    """The document, or a copy with its title and description filled in (the loaded one may be reused later)."""
-    changes = {}
-    for key in ("title", "description"):
-        text, problems = fill_words(getattr(document, key), words)
-        for message, hint in problems:
-            errors.add(document.source, document.key_lines.get(key, 1), 0, f"{key}: {message}", hint)
-        if text != getattr(document, key):
-            changes[key] = text
-    return dataclasses.replace(document, **changes) if changes else document
 
 
 def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCollector):
