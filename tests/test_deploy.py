@@ -40,6 +40,8 @@ def has_strict_option() -> bool:
 
 
 def expected_build(*extra: str) -> list[str]:
+    """The command every deploy set-up must run. Once `--strict` exists, these tests ask for it:
+    add it where the set-up's comment says, so placeholder data never reaches the live site."""
     return ["python", "build.py", "build", *(["--strict"] if has_strict_option() else []), *extra]
 
 
