@@ -28,11 +28,15 @@ _HTML_SOURCE = re.compile(r"(?:/|\.html?|/[^./]+)$")
 
 
 class OldAddress(Text):
-    """A path on the old site: /old-page.html, /services.php, /about-us/ (no query, no fragment)."""
+    """A path on the old site: /old-page.html, /services.php, /about-us/.
+
+    No query or fragment (a static file cannot match them), and no '*' or ':'
+    (wildcards and placeholders in _redirects, which the pages could not follow).
+    """
 
     def __init__(self):
-        super().__init__(pattern=r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+/?)*", expected="an address on this site",
-                         hint="start with / and leave out the domain, '?' and '#', e.g. /old-page.html")
+        super().__init__(pattern=r"/(?:[A-Za-z0-9._~!$&'()+,;=@%-]+/?)*", expected="an address on this site",
+                         hint="start with / and leave out the domain, '?', '#', '*' and ':', e.g. /old-page.html")
 
     def check(self, text, node, where, ctx):
         if any(part in (".", "..") for part in text.split("/")):

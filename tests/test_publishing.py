@@ -253,9 +253,11 @@ def test_redirect_mistakes_in_the_file_are_reported_together(fixture_site):
         "content/data/redirects.yaml:8:13: redirects[2].status: 307 is not a redirect status; "
         "write 301 (moved for good, the default) or 302 (moved for now)",
         "content/data/redirects.yaml:9:11: redirects[3].from: '/d.html?id=3' is not an address on this site; "
-        "start with / and leave out the domain, '?' and '#', e.g. /old-page.html",
+        "start with / and leave out the domain, '?', '#', '*' and ':', e.g. /old-page.html",
     ]
     assert lines[3] == "3 errors found."
+    code, out, err = _redirects(fixture_site, "redirects:\n  - from: /blog/*\n    to: /articles/\n")
+    assert err.startswith("content/data/redirects.yaml:2:11: redirects[0].from: '/blog/*' is not an address")
 
 
 def test_a_redirect_to_another_redirect_is_an_error(fixture_site):
