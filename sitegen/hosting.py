@@ -19,6 +19,11 @@ these pages, which also rules out clickjacking a Book button).
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
+
+from .redirects import Redirect, redirects_file
+
+HEADERS_FILE, REDIRECT_RULES_FILE = "_headers", "_redirects"
 
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
@@ -31,6 +36,29 @@ SECURITY_HEADERS = (
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"
+
+
+def host_files(pages: dict[str, str], static_files: dict[str, Path], redirects: list[Redirect],
+               redirect_pages: dict[str, str], fingerprinted: frozenset[str]) -> dict[str, str]:
+    """Output path -> text of the files for hosts: the pages at old addresses, `_redirects`, `_headers`.
+
+    A `_headers` in static/ replaces the generated one (the pipeline refuses a
+    `_redirects` there when redirects.yaml declares redirects).
+    """
+    files = dict(redirect_pages)
+    if redirects:
+        files[REDIRECT_RULES_FILE] = redirects_file(redirects)
+    if HEADERS_FILE not in static_files:
+        served = [_url_of(path) for path in [*pages, *files, *static_files] if path != REDIRECT_RULES_FILE]
+        files[HEADERS_FILE] = headers_file(served, fingerprinted)
+    return files
+
+
+def _url_of(output_path: str) -> str:
+    """index.html -> /, a/index.html -> /a/, a/b.css -> /a/b.css."""
+    if output_path == "index.html" or output_path.endswith("/index.html"):
+        return "/" + output_path[: -len("index.html")]
+    return "/" + output_path
 
 
 def headers_file(urls: list[str], fingerprinted: frozenset[str]) -> str:

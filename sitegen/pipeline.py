@@ -29,12 +29,11 @@ from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
-from .hosting import headers_file
+from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
-from .redirects import (REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, redirects_file,
-                        render_redirect_pages)
+from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .templating import TEMPLATE_DIR, create_environment, template_error
@@ -43,8 +42,6 @@ from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
 FEED_URL = "/feed.xml"
-# Files for static hosts the build writes; a file of the same name in static/ replaces it.
-HEADERS_FILE, REDIRECT_RULES_FILE = "_headers", "_redirects"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,20 +219,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())
 
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
-    # Files for static hosts: pages at old addresses, redirect rules, headers.
-    pages.update(redirect_pages)
-    if redirects:
-        pages[REDIRECT_RULES_FILE] = redirects_file(redirects)
-    if HEADERS_FILE not in static_files:
-        pages[HEADERS_FILE] = headers_file([_url_of(path) for path in [*pages, *static_files]], asset_url.fingerprinted)
+    pages.update(host_files(pages, static_files, redirects, redirect_pages, asset_url.fingerprinted))
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects))
-
-
-def _url_of(output_path: str) -> str:
-    """index.html -> /, a/index.html -> /a/, a/b.css -> /a/b.css."""
-    if output_path == "index.html" or output_path.endswith("/index.html"):
-        return "/" + output_path[: -len("index.html")]
-    return "/" + output_path
 
 
 def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
