@@ -71,7 +71,7 @@ def page_facts(page_html: str) -> PageFacts:
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
                 config_links: dict[str, tuple[str, int]] | None = None,
                 facts_cache: dict[str, PageFacts] | None = None,
-                unpublished: dict[str, str] | None = None) -> None:
+                unpublished: dict[str, str] | None = None, renamed: dict[str, str] | None = None) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
@@ -82,6 +82,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     """
     config_links = config_links or {}
     unpublished = unpublished or {}
+    renamed = renamed or {}  # a static file's URL -> the fingerprinted URL it is published at
     # The live preview passes the cache of its previous rebuild: an unchanged
     # page is the same string, whose hash Python keeps, so its facts are a lookup.
     previous = facts_cache.copy() if facts_cache is not None else {}
@@ -125,7 +126,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
             elif target + "/" in pages:
                 problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
             else:
-                problem = _missing_target(href, target, pages, static_urls, unpublished)
+                problem = _missing_target(href, target, pages, static_urls, unpublished, renamed)
             if problem and href in config_links:
                 if href not in reported_config_links:
                     reported_config_links.add(href)
@@ -142,9 +143,13 @@ _HOST_NAME = re.compile(r"^(?:www\d?\.[a-z0-9-]+(?:\.[a-z0-9-]+)*|[a-z0-9-]+(?:\
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
-def _missing_target(href: str, target: str, pages, static_urls: set[str], unpublished: dict) -> str:
+def _missing_target(href: str, target: str, pages, static_urls: set[str], unpublished: dict,
+                    renamed: dict | None = None) -> str:
     """What is wrong with a link to nothing, said as specifically as we can."""
     raw = html.unescape(href)
+    if renamed and target in renamed:
+        return (f"the link '{href}' leads to no page on this site: static{target} is published as "
+                f"{renamed[target]}; in a template, write asset_url('{target}')")
     if _HOST_NAME.match(raw) and not raw.endswith((".html", ".htm")):
         return (f"the link '{raw}' has no https://, so it leads to a page of this site; "
                 f"links to other sites start with https://, e.g. https://{raw}")

@@ -285,7 +285,7 @@ class IncrementalBuilder(Reuse):
         `partials` are the component templates the directives rendered, which
         follow from the text and the data.
         """
-        if ":::" not in text:
+        if ":::" not in text and "{{" not in text:  # no directives, no `{{ words }}` from the data
             return None
         closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
         if None in closures:
@@ -334,8 +334,8 @@ class IncrementalBuilder(Reuse):
             return self._data_key()
         if isinstance(value, list) and all(isinstance(item, Document) for item in value):
             return tuple(_snapshot(item) for item in value)
-        if _is_frozen_dataclass(value):
-            return value
+        if _is_frozen_dataclass(value) or value is None or isinstance(value, (str, int, float, bool)):
+            return ("value", value)
         return _Unknown()
 
 

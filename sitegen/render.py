@@ -27,6 +27,8 @@ class PageInfo:
     body_html: Markup
     toc: tuple[TocEntry, ...]
     breadcrumbs: tuple[NavItem, ...]
+    # Components the page's Markdown placed ('call-to-action', ...): a layout does not add them again.
+    components: frozenset[str] = frozenset()
     scheduled: bool = False  # dated after the build's day: shown only in the preview
     expired: bool = False  # past its `expires` date: shown only in the preview
     expires: date | None = None
@@ -42,7 +44,8 @@ class BuildInfo:
     today: date | None = None  # the day the build publishes for (--today)
 
 
-def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...], today: date | None = None) -> PageInfo:
+def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
+              components: frozenset[str] = frozenset(), today: date | None = None) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
     state = publication(document, today or date.today()) if document else PUBLISHED
@@ -59,6 +62,7 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...], tod
         body_html=Markup(body),
         toc=document.toc if document else (),
         breadcrumbs=breadcrumbs,
+        components=components,
         scheduled=state == SCHEDULED,
         expired=state == EXPIRED,
         expires=document.expires if document else None,
