@@ -32,10 +32,18 @@ def page_ids(page_html: str) -> set[str]:
     return {html.unescape(value) for value in _ID.findall(page_html)}
 
 
-def _resolve(href: str, page_url: str) -> tuple[str, str] | None:
+class _Malformed(str):
+    """What _resolve returns for a link no browser could follow: why not."""
+
+
+def _resolve(href: str, page_url: str) -> tuple[str, str] | _Malformed | None:
     """(target URL path, fragment) for an internal link, None for external ones."""
     href = html.unescape(href)
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+        parts.port  # noqa: B018 -- raises for a port that is not a number
+    except ValueError as exc:
+        return _Malformed(str(exc))
     if parts.scheme or parts.netloc:
         return None
     if not parts.path:
@@ -107,24 +115,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 resolved = resolved_links[key] = _resolve(href, url)
             if resolved is None:
                 continue
-            target, fragment = resolved
-            problem = ""
-            if target in pages:
-                if fragment and fragment not in ids_by_url.get(target, ()):
-                    problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
-                    suggestion = did_you_mean(fragment, ids_by_url.get(target, ()))
-                    if suggestion:
-                        problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
-            elif target in static_urls:
-                if fragment:
-                    problem = f"the link '{href}' has a #fragment, but {target} is not a page"
-            elif target + "/" in pages:
-                problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
-            else:
-                problem = f"the link '{href}' leads to no page on this site"
-                suggestion = did_you_mean(target, pages)
-                if suggestion:
-                    problem += f"; {suggestion}"
+            problem = _link_problem(href, resolved, pages, static_urls, ids_by_url)
             if problem and href in config_links:
                 if href not in reported_config_links:
                     reported_config_links.add(href)
@@ -132,6 +123,29 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                     errors.add(path, line, 0, problem)
             elif problem:
                 _report_link(route, href, problem, errors, reported_template_links)
+
+
+def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],
+                  ids_by_url: dict[str, frozenset[str]]) -> str:
+    """What is wrong with an internal link, or '' if it leads somewhere."""
+    if isinstance(resolved, _Malformed):
+        return f"the link '{href}' is not a valid address ({resolved})"
+    target, fragment = resolved
+    if target in pages:
+        if fragment and fragment not in ids_by_url.get(target, ()):
+            problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
+            suggestion = did_you_mean(fragment, ids_by_url.get(target, ()))
+            if suggestion:
+                problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
+            return problem
+        return ""
+    if target in static_urls:
+        return f"the link '{href}' has a #fragment, but {target} is not a page" if fragment else ""
+    if target + "/" in pages:
+        return f"the link '{href}' leads to no page; did you mean '{target}/'?"
+    problem = f"the link '{href}' leads to no page on this site"
+    suggestion = did_you_mean(target, pages)
+    return f"{problem}; {suggestion}" if suggestion else problem
 
 
 def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set) -> None:

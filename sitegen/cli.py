@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 problems in the site's sources, 2 usage errors
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import traceback
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, SiteError
 from .pipeline import BuildOptions, RenderedSite, build_site
+from .schema import web_address_problem
 from .writer import UnsafeOutput, check_output_location, write_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -21,8 +21,9 @@ COMMANDS = ("build", "check", "serve")
 
 
 def _base_url(value: str) -> str:
-    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
-        raise argparse.ArgumentTypeError(f"'{value}' is not a web address; write it like https://www.example.com")
+    problem = web_address_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"'{value}' {problem}; write it like https://www.example.com")
     return value
 
 

@@ -58,6 +58,14 @@ class ErrorCollector:
         return sorted(unique, key=SiteError.sort_key)
 
 
+class Problem(Exception):
+    """Raised by code that found a problem it cannot report itself; carries the error."""
+
+    def __init__(self, error: SiteError):
+        super().__init__(str(error))
+        self.error = error
+
+
 class BuildFailed(Exception):
     """Raised by the pipeline when the sources have errors; carries them all."""
 

@@ -25,7 +25,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import SiteError
+from .errors import Problem, SiteError
 from .models import MarkdownOptions, TocEntry
 
 DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
@@ -163,7 +163,9 @@ class _DirectiveProcessor(BlockProcessor):
             return self.render(Directive(name, arguments, options, line))
         except DirectiveError as problem:
             self.state.report(line, f"directive '{name}': {problem.message}", problem.hint)
-            return ""
+        except Problem as problem:  # a component's template failed: the error names the template
+            self.state.errors.append(problem.error)
+        return ""
 
 
 class _SafetyTreeprocessor(Treeprocessor):
@@ -286,6 +288,22 @@ class MarkdownRenderer:
         md = self.md if _SMARTY_TRIGGERS.search(_RULE_LINES.sub("", text)) else self.md_plain
         md.reset()
         self.state.reset(source, text, first_line)
-        html = md.convert(text)
-        toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+        try:
+            html = md.convert(text)
+            toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+        except RecursionError:
+            line = first_line + _deepest_line(text)
+            return MarkdownResult("", (), self.state.errors + [SiteError(
+                source, line, 0, "lists or quotes are nested too deeply to convert",
+                "put fewer lists or '>' quotes inside each other")])
+        except Exception as exc:  # the converter and its extensions may fail on odd input: say where
+            return MarkdownResult("", (), self.state.errors + [SiteError(
+                source, first_line, 0, f"this Markdown could not be converted ({type(exc).__name__}: {str(exc)[:200]})",
+                "simplify the text below this line until it converts, and tell the site's developers")])
         return MarkdownResult(html, toc, list(self.state.errors))
+
+
+def _deepest_line(text: str) -> int:
+    """The line (0-based) that is indented or quoted deepest: where runaway nesting peaks."""
+    depths = [len(line) - len(line.lstrip(" \t>")) for line in text.split("\n")]
+    return max(range(len(depths)), key=depths.__getitem__) if depths else 0

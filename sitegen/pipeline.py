@@ -27,7 +27,7 @@ from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
-from .errors import BuildFailed, ErrorCollector
+from .errors import BuildFailed, ErrorCollector, Problem, SiteError
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
@@ -118,14 +118,17 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Load and validate.
     config = load_config(root, errors, options.base_url)
+    config_ok = config is not None and not errors
     documents = reuse.load_documents(root, errors)
+    before_data = len(errors)
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
+    data_ok = data is not None and len(errors) == before_data
     static_files = _collect_static(root)
-    if errors or config is None or data is None:
-        raise BuildFailed(errors.sorted())
+    loaded = not errors and config_ok and data_ok
 
-    # Plan routes.
+    # Plan routes, from whatever loaded: two valid sources that collide are
+    # reported beside the mistakes in other files.
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
@@ -133,11 +136,13 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
             errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
                        "rename or move it")
-    _check_navigation(root, config.navigation, plan, errors)
+    if loaded:  # else a page that failed to load would look missing from the menu
+        _check_navigation(root, config.navigation, plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
-    if errors:
+    if not (config_ok and data_ok):  # directives would miss what failed to load: false alarms
         raise BuildFailed(errors.sorted())
+    ready = not errors
 
     # Render Markdown, then pages.
     articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
@@ -158,13 +163,18 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     }
 
     def render_partial(name: str, variables: dict) -> str:
-        return reuse.render_partial(env.get_template(name), {**site_context, **variables})
+        try:
+            return reuse.render_partial(env.get_template(name), {**site_context, **variables})
+        except Exception as exc:  # a template may raise anything; report it at its line
+            raise Problem(template_error(exc, root)) from None
 
     markdown = reuse.markdown_renderer(config.markdown,
                                        ComponentRenderer(data.services, data.comparison_rows, render_partial))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
     _render_markdown(markdown, published, data.bodies, reuse, errors)
+    if not ready:  # pages are rendered and their links checked once every source loaded
+        raise BuildFailed(errors.sorted())
 
     rendered: dict[str, tuple[Route, str]] = {}
     seen_template_errors: set[tuple[str, int, str]] = set()
@@ -192,9 +202,11 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
 
 
-def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
-    """Every page of the site. A robots.txt in static/ replaces the generated one."""
+def _plan_routes(documents: list[Document], data: SiteData | None, static_has_robots: bool,
+                 errors: ErrorCollector) -> RoutePlan:
+    """Every page of the site (of the data, if it loaded). A robots.txt in static/ replaces the generated one."""
     plan = RoutePlan(errors)
+    data = data or SiteData([], [], [], [], [])
     for document in documents:
         route = document_route(document)
         route.line = document.key_lines.get("url", 1)
@@ -247,8 +259,11 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
             else:
                 errors.extend([template_error(exc, root)])
             templates[route.template] = None
-        except jinja2.TemplateError as exc:
-            errors.extend([template_error(exc, root)])
+        except Exception as exc:  # syntax errors, and templates too deeply nested to compile
+            error = template_error(exc, root)
+            if error.path == TEMPLATE_DIR:
+                error = SiteError(f"{TEMPLATE_DIR}/{route.template_file}", 0, 0, error.message, error.hint)
+            errors.extend([error])
             templates[route.template] = None
     return templates
 
@@ -296,6 +311,9 @@ def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors:
         return read_text(path.read_bytes(), rel), rel, 1
     except FileNotFoundError:
         errors.add(referrer, line, 0, f"body_file 'content/{relative}' does not exist", "check the file name")
+    except OSError as exc:
+        errors.add(referrer, line, 0, f"body_file 'content/{relative}' cannot be read: {exc.strerror or exc}",
+                   "name a Markdown file you can open")
     except YamlProblem as problem:
         errors.extend([problem.error])
     return None

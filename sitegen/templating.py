@@ -20,10 +20,32 @@ def date_display(value: date | None) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+class TemplateEncodingError(jinja2.TemplateSyntaxError):
+    """A template file that is not UTF-8 text."""
+
+
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Templates from templates/, refusing (with the line) a file that is not UTF-8."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            filename = None
+            for folder in self.searchpath:
+                candidate = Path(folder, *template.split("/"))
+                if candidate.is_file():
+                    filename = str(candidate)
+                    break
+            raw = Path(filename).read_bytes() if filename else b""
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise TemplateEncodingError("this file is not UTF-8 text", line, template, filename) from None
+
+
 def create_environment(root: Path) -> jinja2.Environment:
     """Build the environment every page is rendered with."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root / TEMPLATE_DIR)),
+        loader=_TemplateLoader(str(root / TEMPLATE_DIR)),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -39,6 +61,9 @@ def create_environment(root: Path) -> jinja2.Environment:
 def template_error(exc: Exception, root: Path, page_url: str = "") -> SiteError:
     """Turn a Jinja exception into a message naming the template file and line."""
     on_page = f" (rendering {page_url})" if page_url else ""
+    if isinstance(exc, TemplateEncodingError):
+        return SiteError(_relative(exc.filename or exc.name or TEMPLATE_DIR, root), exc.lineno or 0, 0,
+                         exc.message or "this file is not UTF-8 text", "save it with UTF-8 encoding in your editor")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or exc.name or "?"
         return SiteError(_relative(name, root), exc.lineno or 0, 0, f"template syntax error: {exc.message}{on_page}")
@@ -47,7 +72,10 @@ def template_error(exc: Exception, root: Path, page_url: str = "") -> SiteError:
         return SiteError(where or TEMPLATE_DIR, line, 0, f"template '{exc.name}' not found{on_page}",
                          f"create {TEMPLATE_DIR}/{exc.name} or fix the name")
     where, line = _template_frame(exc, root)
-    message = str(exc)
+    if isinstance(exc, RecursionError):
+        return SiteError(where or TEMPLATE_DIR, line, 0, f"templates include, extend or call each other "
+                         f"without end{on_page}", "follow the includes and macro calls from here and break the loop")
+    message = str(exc)[:300]
     if isinstance(exc, jinja2.UndefinedError):
         message = f"undefined name: {message}"
     else:
