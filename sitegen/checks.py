@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Callable
 from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -75,15 +76,25 @@ def page_facts(page_html: str) -> PageFacts:
     )
 
 
+# (text to look for, the template a page was rendered with) -> (template file, line):
+# where the templates hold that text, or line 1 of the page's template.
+LocateInTemplates = Callable[[str, str], tuple[str, int]]
+
+
+def _first_line_of(needle: str, template_file: str) -> tuple[str, int]:
+    return f"templates/{template_file}", 1
+
+
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
                 config_links: dict[str, tuple[str, int]] | None = None,
-                facts_cache: dict[str, PageFacts] | None = None) -> None:
+                facts_cache: dict[str, PageFacts] | None = None,
+                locate: LocateInTemplates = _first_line_of) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
     Markdown line that holds it when there is one, at the configuration line
     for links that come from site_config.yaml (`config_links`: href -> (file,
-    line)), otherwise once per template and target.
+    line)), otherwise once per template line and target (`locate` finds the line).
     """
     config_links = config_links or {}
     # The live preview passes the cache of its previous rebuild: an unchanged
@@ -104,9 +115,13 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     for url, facts in facts_by_url.items():
         route = pages[url][0]
         for what in facts.missing:
-            errors.add(f"templates/{route.template_file}", 0, 0, f"{url} has no {what}")
+            if (route.template, what) not in reported_template_links:
+                reported_template_links.add((route.template, what))
+                errors.add(f"templates/{route.template_file}", 1, 0,
+                           f"pages made with this template lack {what} (first seen on {url})",
+                           f"keep {{% extends \"base.html\" %}} on its first line, or give it {what}")
         if facts.h1_count != 1:
-            _report_h1(route, facts.h1_count, errors)
+            _report_h1(route, facts.h1_count, errors, reported_template_links, locate)
         for href in facts.links:
             # Most links (menu, footer, cards) repeat on every page: resolve each once.
             key = href if href.startswith("/") else (href, url)
@@ -122,7 +137,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                     path, line = config_links[href]
                     errors.add(path, line, 0, problem)
             elif problem:
-                _report_link(route, href, problem, errors, reported_template_links)
+                _report_link(route, href, problem, errors, reported_template_links, locate)
 
 
 def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],
@@ -148,7 +163,8 @@ def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, stat
     return f"{problem}; {suggestion}" if suggestion else problem
 
 
-def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set) -> None:
+def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set,
+                 locate: LocateInTemplates) -> None:
     raw = html.unescape(href)
     for path, text, first_line in route.markdown_sources:
         for needle in (f"]({raw}", f"({raw}", f'"{raw}"', raw):
@@ -156,16 +172,16 @@ def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, 
             if index >= 0:
                 errors.add(path, first_line + text.count("\n", 0, index), 0, problem)
                 return
-    key = (route.template, href)
-    if key not in seen:
-        seen.add(key)
-        errors.add(f"templates/{route.template_file}", 0, 0, f"{problem} (first seen on {route.url})")
+    path, line = locate(f'"{href}"', route.template_file)
+    if (path, line, href) not in seen:
+        seen.add((path, line, href))
+        errors.add(path, line, 0, f"{problem} (first seen on {route.url})")
 
 
 _MARKDOWN_H1 = re.compile(r"^(?:#[ \t]+\S|<h1[\s>])|^[^\n]+\n=+[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
-def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
+def _report_h1(route: Route, count: int, errors: ErrorCollector, seen: set, locate: LocateInTemplates) -> None:
     """Blame a heading written in Markdown when there is one, else the template."""
     hint = "the title is the page's only h1; start headings in the text with ##"
     for path, text, first_line in route.markdown_sources:
@@ -174,5 +190,7 @@ def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
             line = first_line + text.count("\n", 0, match.start())
             errors.add(path, line, 0, f"a level-1 heading here makes {count} <h1> headings on {route.url}", hint)
             return
-    errors.add(f"templates/{route.template_file}", 0, 0,
-               f"{route.url} has {count} <h1> headings; a page needs exactly one")
+    path, line = locate("<h1", route.template_file)
+    if (path, line, "h1") not in seen:
+        seen.add((path, line, "h1"))
+        errors.add(path, line, 0, f"{route.url} has {count} <h1> headings; a page needs exactly one")

@@ -194,7 +194,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Check the rendered HTML.
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache,
+                locate=lambda needle, template_file: _template_line(root, needle, template_file))
     if errors:
         raise BuildFailed(errors.sorted())
 
@@ -286,6 +287,18 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
         lines.setdefault(item.url, where)
         lines.setdefault(str(escape(item.url)), where)
     return lines
+
+
+def _template_line(root: Path, needle: str, template_file: str) -> tuple[str, int]:
+    """Where the templates hold `needle`: the page's own template first; else its line 1."""
+    folder = root / TEMPLATE_DIR
+    own = folder / template_file
+    for path in [own] + sorted(p for p in folder.rglob("*") if p.is_file() and p != own):
+        text = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+        index = text.find(needle)
+        if index >= 0:
+            return f"{TEMPLATE_DIR}/{path.relative_to(folder).as_posix()}", text.count("\n", 0, index) + 1
+    return f"{TEMPLATE_DIR}/{template_file}", 1
 
 
 def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector) -> None:

@@ -227,6 +227,9 @@ class Integer(Kind):
 class Number(Kind):
     expected = "a number"
 
+    def __init__(self, minimum: float = -math.inf, maximum: float = math.inf):
+        self.minimum, self.maximum = minimum, maximum
+
     def __call__(self, node, where, ctx):
         if isinstance(node, YScalar) and node.plain and isinstance(node.value, (int, float)) \
                 and not isinstance(node.value, bool):
@@ -234,8 +237,11 @@ class Number(Kind):
                 value = float(node.value)
             except OverflowError:  # an integer beyond the range of a float
                 value = math.inf
-            if math.isfinite(value):
+            if math.isfinite(value) and self.minimum <= value <= self.maximum:
                 return value
+            if math.isfinite(value):
+                return ctx.report(node, where, f"{shown(node.text)} is out of range",
+                                  f"give a number from {self.minimum:g} to {self.maximum:g}")
         return ctx.report(node, where, f"expected a number, found {describe(node)}")
 
 

@@ -1,11 +1,14 @@
 """The one Jinja environment: strict, autoescaped, with the site's filters."""
 from __future__ import annotations
 
+import re
 import traceback
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
 
 from .errors import SiteError
 from .structured_data import local_business
@@ -66,15 +69,22 @@ def template_error(exc: Exception, root: Path, page_url: str = "") -> SiteError:
                          exc.message or "this file is not UTF-8 text", "save it with UTF-8 encoding in your editor")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or exc.name or "?"
-        return SiteError(_relative(name, root), exc.lineno or 0, 0, f"template syntax error: {exc.message}{on_page}")
+        return SiteError(_relative(name, root), exc.lineno or 0, 0,
+                         f"template syntax error: {_reword(exc.message or '')}{on_page}")
     if isinstance(exc, jinja2.TemplateNotFound):
         where, line = _template_frame(exc, root)
         return SiteError(where or TEMPLATE_DIR, line, 0, f"template '{exc.name}' not found{on_page}",
                          f"create {TEMPLATE_DIR}/{exc.name} or fix the name")
-    where, line = _template_frame(exc, root)
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).is_file():
+        # Jinja compiled the template to Python that Python refuses: blocks nested too deeply.
+        return SiteError(_relative(exc.filename, root), _deepest_block(Path(exc.filename)), 0,
+                         f"this template nests {{% %}} blocks too deeply to compile ({exc.msg})",
+                         "move the inner part into a macro or an included template")
     if isinstance(exc, RecursionError):
+        where, line = _recursion_frame(exc, root)
         return SiteError(where or TEMPLATE_DIR, line, 0, f"templates include, extend or call each other "
                          f"without end{on_page}", "follow the includes and macro calls from here and break the loop")
+    where, line = _template_frame(exc, root)
     message = str(exc)[:300]
     if isinstance(exc, jinja2.UndefinedError):
         message = f"undefined name: {message}"
@@ -92,6 +102,60 @@ def _template_frame(exc: Exception, root: Path) -> tuple[str, int]:
         if path.suffix in (".html", ".xml", ".txt", ".svg") and templates in path.resolve().parents:
             return _relative(frame.filename, root), frame.lineno or 0
     return "", 0
+
+
+# Jinja's parser says "unexpected ..."; say what it means in words an editor knows.
+_REWORDINGS = (
+    (re.compile(r"unexpected end of template"), "the template ends too early"),
+    (re.compile(r"unexpected 'end of template'"), "the template ends before a tag or {{ }} is closed"),
+    (re.compile(r"unexpected char (.+?) at \d+"), r"the character \1 cannot be used here"),
+    (re.compile(r"unexpected (.+?), expected (.+)"), r"found \1 where \2 was expected"),
+    (re.compile(r"unexpected (.+)"), r"\1 does not belong here"),
+)
+
+
+def _reword(message: str) -> str:
+    for pattern, replacement in _REWORDINGS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def _deepest_block(path: Path) -> int:
+    """The line of the most deeply nested block tag of a template (1 if it cannot be parsed)."""
+    try:
+        tree = jinja2.Environment().parse(path.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 -- only a position for a message is at stake
+        return 1
+    deepest = (0, 1)
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, (nodes.For, nodes.If, nodes.With, nodes.Macro, nodes.CallBlock, nodes.FilterBlock)):
+            depth += 1
+            deepest = max(deepest, (depth, -node.lineno))
+        pending.extend((child, depth) for child in node.iter_child_nodes())
+    return -deepest[1] if deepest[0] else 1
+
+
+_INCLUDE = re.compile(r"{%-?\s*(?:include|import|from|call)\b")
+_CALL = re.compile(r"{{.*\w\s*\(")
+
+
+def _recursion_frame(exc: RecursionError, root: Path) -> tuple[str, int]:
+    """The line of a template loop most likely to be its cause: an include or a call that recurs."""
+    templates = (root / TEMPLATE_DIR).resolve()
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).suffix in (".html", ".xml", ".txt", ".svg")
+              and templates in Path(frame.filename).resolve().parents]
+    if not frames:
+        return "", 0
+    counts = Counter((frame.filename, frame.lineno) for frame in frames)
+    recurring = [frame for frame in frames if counts[frame.filename, frame.lineno] > 1] or frames
+    for pattern in (_INCLUDE, _CALL):
+        for frame in recurring:
+            if pattern.search(frame.line or ""):
+                return _relative(frame.filename, root), frame.lineno or 0
+    return _relative(frames[-1].filename, root), frames[-1].lineno or 0
 
 
 def _relative(filename: str, root: Path) -> str:

@@ -113,6 +113,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        problem = problem.replace("found unexpected end of stream", "the text ends before a quote or bracket is closed")
+        problem = problem.replace("found unexpected document separator", "found a '---' or '...' line inside a value")
         hint = ""
         if "tab" in problem or "'\\t'" in problem:
             hint = "indent with spaces; YAML does not allow tabs"
