@@ -151,8 +151,12 @@ def _build(options: BuildOptions, output: Path, write: bool) -> int:
             return EXIT_CONTENT
         print(_summary(site, f"into {_display(output)}"))
     else:
-        with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
-            write_site(Path(scratch) / "site", site.pages, site.static_files)
+        try:
+            with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
+                write_site(Path(scratch) / "site", site.pages, site.static_files)
+        except OSError as exc:
+            print(f"error: could not write the site to a temporary folder: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_CONTENT
         print(_summary(site, "checked; nothing written"))
     return EXIT_OK
 

@@ -412,6 +412,9 @@ def load_yaml_file(root: Path, rel: str, schema: Record, errors: ErrorCollector,
     except FileNotFoundError:
         errors.add(rel, 0, 0, "file not found", missing_hint)
         return None
+    except OSError as exc:
+        errors.add(rel, 0, 0, f"cannot be read: {exc.strerror or exc}", "it must be a file you can open")
+        return None
     try:
         node = parse_yaml(read_text(raw, rel), rel)
     except YamlProblem as problem:
