@@ -257,7 +257,8 @@ def _flatten_toc(tokens) -> list[TocEntry]:
 
 _SMARTY_TRIGGERS = re.compile(r"['\"]|--|\.\.\.")
 # Table delimiter rows and horizontal rules hold dashes smarty never sees.
-_RULE_LINES = re.compile(r"^[ \t|:*_-]*-[ \t|:*_-]*$", re.MULTILINE)
+# (The look-ahead keeps the match linear: a long line of dashes ending in text took minutes.)
+_RULE_LINES = re.compile(r"^(?=[^\n]*-)[ \t|:*_-]*$", re.MULTILINE)
 
 
 class MarkdownRenderer:

@@ -1,8 +1,10 @@
 """The build, stage by stage: load -> validate -> plan routes -> render -> check.
 
 Writing is left to the caller (`build` writes, `check` does not), so every
-stage here works in memory. Problems are collected across a stage and raised
-together as BuildFailed.
+stage here works in memory. Problems are collected across the whole run and
+raised together as BuildFailed: each stage runs on whatever the earlier ones
+could load, as long as what is missing cannot cause false alarms (a link to a
+page whose front matter is broken is not reported as broken).
 
 The expensive steps (loading documents and data, compiling templates,
 converting Markdown, rendering a page) go through a `Reuse` object. The one

@@ -201,6 +201,7 @@ MARKDOWN_LINES = [
     "[x](/no-such-page/)", "[x](#nowhere)", "| a | b |\n|---|---|\n| 1 |", "```\nunclosed fence", "`" * 3000,
     "&#0; &#xD800; &#99999999;", "<!--", "<![CDATA[", "\x00\x01\x02", "[^1]: note", "*[HTML]: x",
     "{: #id .class onclick=alert(1) }", "![](https://tracker.example/x.png)", "---\ntitle: again\n---",
+    "-" * 100_000 + "x", "| " * 20_000 + "x", "=" * 50_000, " " * 50_000 + "x",
 ]
 TEMPLATE_SNIPPETS = [
     "{% include 'page.html' %}", "{% extends 'page.html' %}", "{{ no_such_name }}", "{{ page.title|no_filter }}",
