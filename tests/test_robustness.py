@@ -80,7 +80,7 @@ HOSTILE = {
                                                f"{LOCATIONS}:26:", r"too long"),
     "latitude-out-of-range": Hostile(LOCATIONS, "latitude: 43.134", "latitude: 1" + "0" * 99,
                               f"{LOCATIONS}:26:", r"latitude: '1000.* is out of range; give a number from -90 to 90"),
-    "deeply-nested-list": Hostile(ABOUT, "\n---\n", "\n---\n\n" + NESTED_LIST, f"{ABOUT}:",
+    "deeply-nested-list": Hostile(ABOUT, "\n---\n", "\n---\n\n" + NESTED_LIST, f"{ABOUT}:406:",
                                   r"nested too deeply to convert; put fewer lists"),
     "malformed-ipv6-link": Hostile(ABOUT, "\n---\n", "\n---\n\nSee [this](http://[::1).\n", f"{ABOUT}:7:",
                                    r"the link 'http://\[::1' is not a valid address \(Invalid IPv6 URL\)"),
