@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Callable
 from posixpath import normpath
+from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import ErrorCollector, did_you_mean
@@ -109,19 +109,19 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
         facts_cache.clear()
         facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items())
     ids_by_url = {url: facts.ids for url, facts in facts_by_url.items()}
-    reported_template_links: set[tuple[str, str]] = set()
+    reported_template_problems: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
     resolved_links: dict = {}
     for url, facts in facts_by_url.items():
         route = pages[url][0]
         for what in facts.missing:
-            if (route.template, what) not in reported_template_links:
-                reported_template_links.add((route.template, what))
+            if (route.template, what) not in reported_template_problems:
+                reported_template_problems.add((route.template, what))
                 errors.add(f"templates/{route.template_file}", 1, 0,
                            f"pages made with this template lack {what} (first seen on {url})",
                            f"keep {{% extends \"base.html\" %}} on its first line, or give it {what}")
         if facts.h1_count != 1:
-            _report_h1(route, facts.h1_count, errors, reported_template_links, locate)
+            _report_h1(route, facts.h1_count, errors, reported_template_problems, locate)
         for href in facts.links:
             # Most links (menu, footer, cards) repeat on every page: resolve each once.
             key = href if href.startswith("/") else (href, url)
@@ -137,7 +137,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                     path, line = config_links[href]
                     errors.add(path, line, 0, problem)
             elif problem:
-                _report_link(route, href, problem, errors, reported_template_links, locate)
+                _report_link(route, href, problem, errors, reported_template_problems, locate)
 
 
 def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],

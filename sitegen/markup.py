@@ -163,8 +163,12 @@ class _DirectiveProcessor(BlockProcessor):
             return self.render(Directive(name, arguments, options, line))
         except DirectiveError as problem:
             self.state.report(line, f"directive '{name}': {problem.message}", problem.hint)
-        except Problem as problem:  # a component's template failed: the error names the template
-            self.state.errors.append(problem.error)
+        except Problem as problem:  # a component's template failed: name its line, else the directive's
+            error = problem.error
+            if error.line:
+                self.state.errors.append(error)
+            else:
+                self.state.report(line, f"directive '{name}': {error.message}", error.hint)
         return ""
 
 
