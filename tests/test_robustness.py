@@ -292,3 +292,16 @@ def test_no_mutation_of_the_sources_ends_in_an_internal_error(fuzz_site, mutatio
     finally:
         path.write_bytes(original)
         shutil.rmtree(fuzz_site / "output", ignore_errors=True)
+
+
+def test_a_template_error_is_reported_beside_data_and_front_matter_errors(real_site):
+    article = real_site / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    about = real_site / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("weight: 10", "weight: ten"), encoding="utf-8")
+    code, _, err = run_build(real_site, "check")
+    reported = assert_located_report(real_site, code, err)
+    last = article.read_text(encoding="utf-8").count("\n")
+    assert any(line.startswith(f"templates/article.html:{last}: template syntax error") for line in reported), err
+    assert any(line.startswith("content/pages/about.md:4:9: weight: expected a whole number") for line in reported), err
+    assert len(reported) == 2, err
