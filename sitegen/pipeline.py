@@ -35,7 +35,7 @@ from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
-from .templating import TEMPLATE_DIR, create_environment, template_error
+from .templating import TEMPLATE_DIR, create_environment, template_error, template_loops
 from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
@@ -180,12 +180,17 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     rendered: dict[str, tuple[Route, str]] = {}
     seen_template_errors: set[tuple[str, int, str]] = set()
+    runaway: set[str] = set()  # templates that recursed without end: slow to hit, once is enough
     for route in plan:
+        if route.template in runaway:
+            continue
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs)
         try:
             rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
         except Exception as exc:  # a template may raise anything; report it at its line
+            if isinstance(exc, RecursionError):
+                runaway.add(route.template)
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
             if key not in seen_template_errors:
@@ -246,6 +251,7 @@ def _plan_routes(documents: list[Document], data: SiteData | None, static_has_ro
 
 
 def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors: ErrorCollector) -> dict:
+    errors.extend(template_loops(env, sorted({route.template_file for route in plan})))
     templates = {}
     for route in plan:
         if route.template in templates:

@@ -104,6 +104,64 @@ def _template_frame(exc: Exception, root: Path) -> tuple[str, int]:
     return "", 0
 
 
+_USES = re.compile(r"{%-?\s*(extends|include|import|from)\s+([\"'])([^\"']+)\2")
+
+
+def template_loops(env: jinja2.Environment, names) -> list[SiteError]:
+    """Every {% extends %} that leads back, through extends and includes, to where it started.
+
+    Jinja would follow such a loop until Python gives up, slowly (minutes:
+    each round copies the blocks of all the rounds before). A loop of
+    includes alone is left to the renderer: a partial may include itself for
+    nested data and stop. Names computed at render time are not followed.
+    """
+    uses: dict[str, list[tuple[str, str, int]]] = {}  # template -> (how, used template, line)
+
+    def used_by(name: str) -> list[tuple[str, str, int]]:
+        if name not in uses:
+            try:
+                source = env.loader.get_source(env, name)[0]
+            except Exception:  # noqa: BLE001 -- a missing or unreadable template is reported where it is loaded
+                source = ""
+            uses[name] = [(match[1], match[3], source.count("\n", 0, match.start()) + 1)
+                          for match in _USES.finditer(source)]
+        return uses[name]
+
+    loops, pending, seen = [], list(names), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for how, target, line in used_by(name):
+            pending.append(target)
+            back = _path_between(target, name, used_by) if how == "extends" else None
+            if back is not None:
+                loop = " -> ".join([name] + back)
+                loops.append(SiteError(f"{TEMPLATE_DIR}/{name}", line, 0,
+                                       f"'{name}' extends '{target}', which leads back to it ({loop}), without end",
+                                       "a template may not extend one that includes or extends it in turn"))
+    return loops
+
+
+def _path_between(start: str, goal: str, used_by) -> list[str] | None:
+    """The templates from `start` to `goal` following extends and includes, or None."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            path = [current]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])
+            return path[::-1]
+        for _, target, _ in used_by(current):
+            if target not in came_from:
+                came_from[target] = current
+                queue.append(target)
+    return None
+
+
 # Jinja's parser says "unexpected ..."; say what it means in words an editor knows.
 _REWORDINGS = (
     (re.compile(r"unexpected end of template"), "the template ends too early"),
