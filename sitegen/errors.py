@@ -1,8 +1,17 @@
 """One error type that knows where it happened, and a collector for many."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters quoted from a source (a newline in a link, say) written as escapes: one line per error."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +37,7 @@ class SiteError:
         text = f"{where}: {self.message}"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        return _one_line(text)
 
     def sort_key(self) -> tuple[str, int, int]:
         return (self.path, self.line, self.column)
