@@ -115,6 +115,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
         problem = problem.replace("found unexpected end of stream", "the text ends before a quote or bracket is closed")
         problem = problem.replace("found unexpected document separator", "found a '---' or '...' line inside a value")
+        problem = problem.replace("unexpected", "misplaced")  # "found unexpected ':'" -> "found misplaced ':'"
         hint = ""
         if "tab" in problem or "'\\t'" in problem:
             hint = "indent with spaces; YAML does not allow tabs"
