@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from conftest import SITE_PARTS, copy_real_site, run_build
 
-FUZZ_EXAMPLES = int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "150"))
+FUZZ_EXAMPLES = int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "120"))
 SUMMARY = re.compile(r"\d+ errors? found\.")
 # path:line: message or path:line:column: message
 LOCATED = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+)(?::\d+)?: \S")
