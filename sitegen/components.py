@@ -10,7 +10,10 @@ from typing import Callable
 
 from .errors import did_you_mean
 from .markup import Directive, DirectiveError
-from .models import ComparisonRow, Condition, Service
+from .models import ComparisonRow
+
+# Records of the services and conditions collections (collections.record_classes).
+Service = Condition = object
 
 
 @dataclass(frozen=True, slots=True)

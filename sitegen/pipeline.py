@@ -23,13 +23,14 @@ import jinja2
 from markupsafe import escape
 
 from .checks import check_pages
-from .components import ComponentRenderer, comparison_table, condition_matrix
+from .collections import Collection, SiteData, collection_routes, document_context, load_collections
+from .components import ComponentRenderer
 from .config import CONFIG_FILE, load_config
 from .content import load_documents
-from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
+from .kinds import KINDS
 from .markup import Directive, MarkdownRenderer, MarkdownResult
-from .models import Document, MarkdownOptions, NavItem
+from .models import Document, MarkdownOptions, NavItem, SiteConfig
 from .parallel import convert_all
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
@@ -45,6 +46,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     serving: bool = False
+    kinds: tuple[Collection, ...] = KINDS  # the kinds of content the site may have (kinds.py)
 
 
 @dataclass(slots=True)
@@ -80,12 +82,12 @@ class Reuse:
     # HTML -> what the checks read from it, kept between builds (None: not kept).
     page_facts_cache: dict | None = None
 
-    def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
-        return load_documents(root, errors)
+    def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
+        return load_documents(root, kinds, errors)
 
-    def load_data(self, root: Path, errors: ErrorCollector, default_booking_url: str,
+    def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
-        return load_data(root, errors, default_booking_url, read_body_file)
+        return load_collections(root, kinds, errors, config, read_body_file)
 
     def environment(self, root: Path) -> jinja2.Environment:
         return create_environment(root)
@@ -118,8 +120,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Load and validate.
     config = load_config(root, errors, options.base_url)
-    documents = reuse.load_documents(root, errors)
-    data = reuse.load_data(root, errors, config.booking_url if config else "",
+    documents = reuse.load_documents(root, options.kinds, errors)
+    data = reuse.load_data(root, options.kinds, errors, config,
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
     if errors or config is None or data is None:
@@ -127,7 +129,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Plan routes.
     published = [d for d in documents if options.drafts or not d.draft]
-    plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
+    plan = _plan_routes(published, options.kinds, data, "robots.txt" in static_files, errors)
     for relative in static_files:
         url = "/" + relative
         if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
@@ -140,19 +142,11 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())
 
     # Render Markdown, then pages.
-    articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
     site_context = {
         "site": config,
-        "services": data.services,
-        "conditions": data.conditions,
-        "locations": data.locations,
-        "comparison_rows": data.comparison_rows,
-        "articles": articles,
+        **data.context(options.kinds),  # each collection's records, and what it adds
+        **document_context(options.kinds, published),  # pages, articles
         "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
-        # Functions of the data alone (the incremental builder relies on it):
-        "comparison_table": lambda services=None, rows=None: comparison_table(
-            services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
-        "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
         "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
                                  for route in plan if route.is_html and route.kind != "404")),
     }
@@ -160,8 +154,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     def render_partial(name: str, variables: dict) -> str:
         return reuse.render_partial(env.get_template(name), {**site_context, **variables})
 
-    markdown = reuse.markdown_renderer(config.markdown,
-                                       ComponentRenderer(data.services, data.comparison_rows, render_partial))
+    markdown = reuse.markdown_renderer(config.markdown, ComponentRenderer(
+        site_context.get("services", []), site_context.get("comparison_rows", []), render_partial))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
     _render_markdown(markdown, published, data.bodies, reuse, errors)
@@ -192,41 +186,25 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
 
 
-def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
+def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data: SiteData,
+                 static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
     """Every page of the site. A robots.txt in static/ replaces the generated one."""
     plan = RoutePlan(errors)
     for document in documents:
         route = document_route(document)
         route.line = document.key_lines.get("url", 1)
         plan.add(route)
-    data_dir = "content/data"
-    plan.add(Route("/articles/", "articles", "articles", "Articles",
-                   "Articles about massage therapy: what it is for and how to choose.", "content/articles"))
-    plan.add(Route("/services/", "services", "services", "Massage services",
-                   "Our massage services compared side by side.", f"{data_dir}/services.yaml"))
-    for service in data.services:
-        plan.add(Route(service.url, "service", "service", service.name, service.summary,
-                       f"{data_dir}/services.yaml", 0, service))
-    plan.add(Route("/conditions/", "conditions", "conditions", "Conditions we treat",
-                   "Conditions massage can help with, and which service addresses each.", f"{data_dir}/conditions.yaml"))
-    for condition in data.conditions:
-        plan.add(Route(condition.url, "condition", "condition", condition.name, condition.summary,
-                       f"{data_dir}/conditions.yaml", 0, condition))
-    plan.add(Route("/locations/", "locations", "locations", "Our locations",
-                   "Addresses, phone numbers, opening hours and directions.", f"{data_dir}/locations.yaml"))
-    for location in data.locations:
-        plan.add(Route(location.url, "location", "location", location.name,
-                       f"Massage therapy in {location.city}, {location.region}: address, phone, hours and directions.",
-                       f"{data_dir}/locations.yaml", 0, location))
+    for route in collection_routes(kinds, data):
+        plan.add(route)
     plan.add(Route("/404.html", "404", "404", "Page not found",
                    "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
     plan.add(Route("/sitemap.xml", "sitemap", "sitemap.xml", "Sitemap", "", f"{TEMPLATE_DIR}/sitemap.xml"))
     if not static_has_robots:
         plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
-    for record, _, source, first_line in data.bodies:
-        route = plan.routes.get(record.url)
+    for record, _, text, source, first_line in data.bodies:
+        route = plan.routes.get(getattr(record, "url", None) or "")
         if route is not None:
-            route.markdown_sources.append((source, _, first_line))
+            route.markdown_sources.append((source, text, first_line))
     return plan
 
 
@@ -275,12 +253,12 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
 
 def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector) -> None:
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
-    jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
+    jobs += [(text, source, first_line) for _, _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
     for document, result in zip(documents, results):
         document.body_html, document.toc = result.html, result.toc
-    for (record, *_), result in zip(bodies, results[len(documents):]):
-        record.body_html = result.html
+    for (record, attribute, *_), result in zip(bodies, results[len(documents):]):
+        setattr(record, attribute, result.html)
     for result in results:
         errors.extend(result.errors)
 

@@ -6,10 +6,10 @@ still runs no JavaScript. Jinja's tojson escapes <, > and & for that context.
 """
 from __future__ import annotations
 
-from .models import Location, SiteConfig
+from .models import SiteConfig
 
 
-def local_business(site: SiteConfig, location: Location) -> dict:
+def local_business(site: SiteConfig, location) -> dict:
     """One location as a schema.org HealthAndBeautyBusiness."""
     business = {
         "@context": "https://schema.org",
