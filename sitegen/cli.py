@@ -10,6 +10,7 @@ import re
 import sys
 import tempfile
 import traceback
+from datetime import date
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError
@@ -26,6 +27,13 @@ def _base_url(value: str) -> str:
     return value
 
 
+def _today(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26") from None
+
+
 def _common_options(for_command: bool) -> argparse.ArgumentParser:
     """Options every command takes. On a command's own parser their defaults are
     suppressed, so `--root X check` and `check --root X` mean the same."""
@@ -38,6 +46,8 @@ def _common_options(for_command: bool) -> argparse.ArgumentParser:
     common.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL",
                         help="public address of the site, overriding base_url in site_config.yaml")
     common.add_argument("--drafts", action="store_true", default=default(False), help="include pages marked draft: true")
+    common.add_argument("--today", type=_today, default=default(None), metavar="YYYY-MM-DD",
+                        help="build as if it were this day: which holiday hours are coming up (default: today)")
     common.add_argument("--debug", action="store_true", default=default(False),
                         help="show Python tracebacks for unexpected errors")
     return common
@@ -100,7 +110,7 @@ def _run(argv: list[str]) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
-                           serving=args.command == "serve")
+                           serving=args.command == "serve", today=args.today)
     try:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews

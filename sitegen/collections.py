@@ -76,6 +76,7 @@ class Collection:
     markdown: tuple[str, ...] = ()  # Markdown text fields; `X` renders to `X_html`, `X_file` may hold it instead
     file_fields: dict[str, Field] = field(default_factory=dict)  # other keys of the file beside the list
     derive: Callable[[dict, "Derivation"], dict] | None = None  # validated values -> the record's attributes
+    derived: tuple[str, ...] = ()  # attributes `derive` adds beside the fields
     check: Callable[[dict, YMap, str, Context], None] | None = None  # rules across fields of one record
     base: type = object  # gives the records methods and properties
     context: Callable[["SiteData"], dict] | None = None  # extra template names built from the loaded data
@@ -108,6 +109,7 @@ class Derivation:
     """What `derive` may read besides the record: the configuration, and where to report."""
 
     config: Any
+    root: Path  # the site folder
     source: str  # the collection's file
     where: str  # 'services[2]'
     errors: ErrorCollector
@@ -121,6 +123,7 @@ class SiteData:
     """Every record of every YAML collection, linked, in order."""
 
     records: dict[str, list]  # collection name -> records
+    present: set[str]  # the collections whose file the site has
     file_values: dict[str, dict]  # collection name -> its file's other keys (file_fields)
     bodies: list[Body]
 
@@ -149,7 +152,7 @@ def record_classes(kinds: tuple[Collection, ...]) -> dict[str, type]:
         if kind.is_folder:
             continue
         names = ["url", *(name for name in kind.fields if not name.endswith("_file"))]
-        names += [f"{name}_html" for name in kind.markdown]
+        names += [f"{name}_html" for name in kind.markdown] + list(kind.derived)
         specs = [(name, Any, field(default=None)) for name in dict.fromkeys(names)]
         specs += [(name, list, field(default_factory=list)) for name in backs[kind.name]]
         class_name = "".join(part.title() for part in kind.item.split("_")) or "Record"
@@ -183,55 +186,46 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
     if len(errors) != before:
         return None
 
+    # Every record first exists empty, so references in any direction (even in
+    # cycles: locations name services, service prices name locations) find their target.
     classes = record_classes(kinds)
-    records: dict[str, dict[str, object]] = {}
+    records: dict[str, dict[str, object]] = {
+        name: {item.values["slug"]: classes[name]() for item in items if item.values is not None}
+        for name, items in loaded.items()}
     bodies: list[Body] = []
-    for kind in _dependency_order(kinds):
-        records[kind.name] = {}
+    for kind in kinds:
+        filled: set[str] = set()
         for item in loaded.get(kind.name, ()):
-            if item.values is None or item.values["slug"] in records[kind.name]:
+            if item.values is None or item.values["slug"] in filled:
                 continue
-            values = dict(item.values)
+            filled.add(item.values["slug"])
+            record = records[kind.name][item.values["slug"]]
             where = f"{kind.name}[{item.index}]"
-            links = []
-            for ref in kind.references:
-                target = by_name[ref.to]
-                for holder, key, located, path in _slugs_at(values, ref.field.split("."), where):
-                    known = records.get(ref.to, {})
-                    if located.value in known:
-                        holder[key] = known[located.value]
-                        links.append((ref, known[located.value]))
-                    elif located.value not in declared.get(ref.to, set()):
-                        choices = declared.get(ref.to, set())
-                        errors.add(kind.source, located.line, located.column,
-                                   f"{path}: unknown {target.item} '{located.value}'",
-                                   did_you_mean(located.value, choices) or
-                                   (f"known {target.name}: " + ", ".join(sorted(choices)) if choices
-                                    else f"there are no {target.name}: add them to {target.source}"))
+            values = dict(item.values)
+            links = _resolve(kind, values, where, by_name, records, declared, errors)
             attributes = {name: value for name, value in values.items() if not name.endswith("_file")}
             if kind.derive is not None:
-                attributes = kind.derive(attributes, Derivation(config, kind.source, where, errors))
+                attributes = kind.derive(attributes, Derivation(config, root, kind.source, where, errors))
             if kind.item_page is not None:
                 attributes["url"] = kind.item_page.url.format(**attributes)
             elif kind.list_page is not None:
                 attributes["url"] = f"{kind.list_page.url}#{values['slug']}"
             for name in kind.markdown:
-                attributes[f"{name}_html"] = ""
-            record = classes[kind.name](**attributes)
-            records[kind.name][values["slug"]] = record
-            for ref, target_record in links:
-                if ref.back:
-                    backs = getattr(target_record, ref.back)
-                    if record not in backs:
-                        backs.append(record)
+                attributes[f"{name}_html"] = ""  # filled in by the Markdown stage
+            for name, value in attributes.items():
+                setattr(record, name, value)
+            for ref, target in links:
+                backs = getattr(target, ref.back)
+                if record not in backs:
+                    backs.append(record)
             bodies += _bodies(kind, record, item, read_body_file)
     if len(errors) != before:
         return None
     ordered = {}
     for kind in kinds:
         if not kind.is_folder:
-            ordered[kind.name] = sort_records(list(records[kind.name].values()), kind.order)
-    return SiteData(ordered, file_values, bodies)
+            ordered[kind.name] = sort_records(list(records.get(kind.name, {}).values()), kind.order)
+    return SiteData(ordered, set(loaded), file_values, bodies)
 
 
 def sort_records(records: list, order: str | None) -> list:
@@ -245,22 +239,27 @@ def sort_records(records: list, order: str | None) -> list:
     return records
 
 
-def _dependency_order(kinds: tuple[Collection, ...]) -> list[Collection]:
-    """Referenced collections first, so a reference finds its target already built."""
-    by_name = {kind.name: kind for kind in kinds if not kind.is_folder}
-    done: dict[str, Collection] = {}
+def _resolve(kind: Collection, values: dict, where: str, by_name: dict, records: dict, declared: dict,
+             errors: ErrorCollector) -> list:
+    """Replace the slugs of `kind`'s references in `values` by their records; report unknown ones.
 
-    def visit(kind: Collection, path: tuple[str, ...]) -> None:
-        if kind.name in done or kind.name in path:
-            return
-        for ref in kind.references:
-            if ref.to in by_name and ref.to != kind.name:
-                visit(by_name[ref.to], path + (kind.name,))
-        done[kind.name] = kind
-
-    for kind in by_name.values():
-        visit(kind, ())
-    return list(done.values())
+    Returns (reference, target) for each reference that declares a `back` list.
+    """
+    links = []
+    for ref in kind.references:
+        target_kind = by_name[ref.to]
+        known, choices = records.get(ref.to, {}), declared.get(ref.to, set())
+        for holder, key, located, path in _slugs_at(values, ref.field.split("."), where):
+            if located.value in known:
+                holder[key] = known[located.value]
+                if ref.back:
+                    links.append((ref, known[located.value]))
+            elif located.value not in choices:  # a declared slug with mistakes of its own is reported already
+                errors.add(kind.source, located.line, located.column, f"{path}: unknown {target_kind.item} '{located.value}'",
+                           did_you_mean(located.value, choices) or
+                           (f"known {target_kind.name}: " + ", ".join(sorted(choices)) if choices
+                            else f"there are no {target_kind.name}: add them to {target_kind.source}"))
+    return links
 
 
 def _slugs_at(holder, path: list[str], where: str):
@@ -329,7 +328,7 @@ def collection_routes(kinds: tuple[Collection, ...], data: SiteData) -> list[Rou
     """The list page and item pages every collection declares (Markdown files route themselves)."""
     routes = []
     for kind in kinds:
-        if kind.list_page is not None:
+        if kind.list_page is not None and (kind.is_folder or kind.name in data.present):
             page = kind.list_page
             routes.append(Route(page.url, kind.name, page.template, page.title, page.description, kind.source))
         if kind.item_page is None or kind.is_folder:

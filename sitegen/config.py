@@ -89,6 +89,11 @@ SITE_CONFIG = Record({
     "colors": Field(COLORS, "brand colours"),
     "cta": Field(CTA, "wording of the call-to-action block"),
     "markdown": Field(MARKDOWN, "Markdown options", False, DEFAULT_MARKDOWN),
+    "currency": Field(Text(pattern=r"[A-Z]{3}", expected="a currency code", hint="three capital letters, e.g. USD"),
+                      "the currency of prices (ISO 4217)", False, "USD"),
+    "license_lookup_url": Field(Text(pattern=r"https?://[^\s{}]*\{number\}[^\s{}]*", expected="a web address with {number}",
+                                     hint="the state's public licence check, with {number} where the licence number goes"),
+                                "where a team member's licence number can be verified", False, None),
 }, name="site configuration")
 
 
@@ -110,5 +115,7 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         colors=Colors(**values["colors"]),
         cta=CallToAction(**values["cta"]),
         markdown=MarkdownOptions(**markdown),
+        currency=values["currency"],
+        license_lookup_url=values["license_lookup_url"],
     )
 

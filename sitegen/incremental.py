@@ -283,7 +283,7 @@ class IncrementalBuilder(Reuse):
         # The Markdown collections (articles, ...) the components list.
         documents = tuple((relative, entry.raw) for relative, entry in self._documents.items()
                           if entry.kind.name in read)
-        return (self._config_raw, self._data_key(), closures, documents, date.today().year)
+        return (self._config_raw, self._data_key(), closures, documents, self.options.today or date.today())
 
     def _data_key(self) -> object:
         if self._data is None:

@@ -62,6 +62,8 @@ class SiteConfig:
     colors: Colors
     cta: CallToAction
     markdown: MarkdownOptions
+    currency: str = "USD"
+    license_lookup_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ class BuildOptions:
     drafts: bool = False
     serving: bool = False
     kinds: tuple[Collection, ...] = KINDS  # the kinds of content the site may have (kinds.py)
+    today: date | None = None  # the day the site is built for (None: today); dated content follows it
 
 
 @dataclass(slots=True)
@@ -117,6 +118,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     root = options.root
     errors = ErrorCollector()
     reuse = reuse or Reuse()
+    today = options.today or date.today()
 
     # Load and validate.
     config = load_config(root, errors, options.base_url)
@@ -146,7 +148,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "site": config,
         **data.context(options.kinds),  # each collection's records, and what it adds
         **document_context(options.kinds, published),  # pages, articles
-        "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        "build": BuildInfo(year=today.year, serving=options.serving, drafts=options.drafts, today=today),
         "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
                                  for route in plan if route.is_html and route.kind != "404")),
     }
@@ -154,8 +156,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     def render_partial(name: str, variables: dict) -> str:
         return reuse.render_partial(env.get_template(name), {**site_context, **variables})
 
-    markdown = reuse.markdown_renderer(config.markdown, ComponentRenderer(
-        site_context.get("services", []), site_context.get("comparison_rows", []), render_partial))
+    markdown = reuse.markdown_renderer(config.markdown, ComponentRenderer(site_context, render_partial))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
     _render_markdown(markdown, published, data.bodies, reuse, errors)
@@ -202,7 +203,7 @@ def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data:
     if not static_has_robots:
         plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
     for record, _, text, source, first_line in data.bodies:
-        route = plan.routes.get(getattr(record, "url", None) or "")
+        route = plan.routes.get((getattr(record, "url", None) or "").split("#")[0])
         if route is not None:
             route.markdown_sources.append((source, text, first_line))
     return plan

@@ -35,6 +35,7 @@ class BuildInfo:
     year: int
     serving: bool
     drafts: bool
+    today: date  # the day the site is built for (--today): upcoming holiday hours follow it
 
 
 def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> PageInfo:

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import SiteError
-from .structured_data import local_business
+from .structured_data import local_business, service_offers
 
 TEMPLATE_DIR = "templates"
 
@@ -33,6 +33,7 @@ def create_environment(root: Path) -> jinja2.Environment:
     )
     env.filters["date_display"] = date_display
     env.globals["local_business"] = local_business
+    env.globals["service_offers"] = service_offers
     return env
 
 
