@@ -170,7 +170,7 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
     by_name = {kind.name: kind for kind in kinds}
     loaded: dict[str, list[Item]] = {}
     file_values: dict[str, dict] = {}
-    declared: dict[str, set[str]] = {}
+    declared: dict[str, set[str] | None] = {}
     for kind in kinds:
         if kind.is_folder:
             continue
@@ -179,12 +179,11 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
             continue  # a site without the file has none of this kind
         values = load_yaml_file(root, kind.source, kind.file_schema, errors, f"see the README for what {kind.source} holds")
         if values is None:
+            declared[kind.name] = None  # unreadable: references to it cannot be judged
             continue
         loaded[kind.name] = values.pop(kind.name)
         file_values[kind.name] = values
         declared[kind.name] = _declared_slugs(loaded[kind.name], kind, errors)
-    if len(errors) != before:
-        return None
 
     # Every record first exists empty, so references in any direction (even in
     # cycles: locations name services, service prices name locations) find their target.
@@ -249,6 +248,8 @@ def _resolve(kind: Collection, values: dict, where: str, by_name: dict, records:
     for ref in kind.references:
         target_kind = by_name[ref.to]
         known, choices = records.get(ref.to, {}), declared.get(ref.to, set())
+        if choices is None:
+            continue
         for holder, key, located, path in _slugs_at(values, ref.field.split("."), where):
             if located.value in known:
                 holder[key] = known[located.value]

@@ -178,8 +178,17 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())  # links to pages that failed would be false alarms
 
     # Check the rendered HTML.
-    check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+    def check(into: ErrorCollector) -> None:
+        check_pages(rendered, {"/" + relative for relative in static_files}, into,
+                    config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+
+    found = ErrorCollector()
+    check(found)
+    if found:  # a text shown on several pages (a question's answer) is blamed at its own line
+        _attach_shown_bodies(rendered, data.bodies)
+        found = ErrorCollector()
+        check(found)
+    errors.extend(found.errors)
     if errors:
         raise BuildFailed(errors.sorted())
 
@@ -207,6 +216,16 @@ def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data:
         if route is not None:
             route.markdown_sources.append((source, text, first_line))
     return plan
+
+
+def _attach_shown_bodies(rendered: dict[str, tuple[Route, str]], bodies) -> None:
+    """Add to each page the Markdown sources of the data texts it shows, for messages."""
+    for route, page_html in rendered.values():
+        known = {(source, first_line) for source, _, first_line in route.markdown_sources}
+        for record, attribute, text, source, first_line in bodies:
+            shown = getattr(record, attribute, "")
+            if shown and (source, first_line) not in known and shown in page_html:
+                route.markdown_sources.append((source, text, first_line))
 
 
 def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors: ErrorCollector) -> dict:

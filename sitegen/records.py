@@ -164,7 +164,8 @@ def directions_link(street: str, city: str, region: str, postal_code: str) -> st
 
 def _without_placeholder(url: str) -> str:
     """The booking address for no particular service: drop '{service}' and what only it needed."""
-    url = re.sub(r"[?&][A-Za-z0-9_-]+=\{service\}(?=&|$)", "", url)
+    url = re.sub(r"\?[A-Za-z0-9_-]+=\{service\}(&|$)", lambda m: "?" if m[1] else "", url)
+    url = re.sub(r"&[A-Za-z0-9_-]+=\{service\}(?=&|$)", "", url)
     url = url.replace("/{service}", "").replace("{service}", "")
     return url.replace("?&", "?")
 
