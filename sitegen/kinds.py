@@ -55,6 +55,18 @@ SESSION = Record({
     "location": Field(SlugRef(), "a location slug, when this price applies there only", False, None),
 }, name="session")
 
+def _service_context(data) -> dict:
+    services = data.records["services"]
+    rows = [ComparisonRow(**row) for row in data.file_values.get("services", {}).get("comparison", ())]
+    return {
+        "comparison_rows": rows,
+        # Functions of the data alone (the incremental builder relies on it):
+        "comparison_table": lambda services=None, rows=None, _all=services, _rows=rows: comparison_table(
+            services if services is not None else _all, rows if rows is not None else _rows),
+        "condition_matrix": lambda: condition_matrix(data.records.get("conditions", []), services),
+    }
+
+
 SERVICES = Collection(
     name="services", item="service", doc="the massage services, compared side by side",
     source=f"{DATA_DIR}/services.yaml",
@@ -80,20 +92,8 @@ SERVICES = Collection(
     file_fields={"comparison": Field(ListOf(COMPARISON_ROW), "rows of the service comparison table, in order")},
     list_page=Page("/services/", "services", "Massage services", "Our massage services compared side by side."),
     item_page=Page("/services/{slug}/", "service", "{name}", "{summary}"),
-    context=lambda data: _service_context(data),
+    context=_service_context,
 )
-
-
-def _service_context(data) -> dict:
-    services = data.records["services"]
-    rows = [ComparisonRow(**row) for row in data.file_values.get("services", {}).get("comparison", ())]
-    return {
-        "comparison_rows": rows,
-        # Functions of the data alone (the incremental builder relies on it):
-        "comparison_table": lambda services=None, rows=None, _all=services, _rows=rows: comparison_table(
-            services if services is not None else _all, rows if rows is not None else _rows),
-        "condition_matrix": lambda: condition_matrix(data.records.get("conditions", []), services),
-    }
 
 
 # --- Conditions -------------------------------------------------------------------------
@@ -226,6 +226,10 @@ QUESTIONS = Collection(
                    "Answers to the questions clients ask most about massage, booking and insurance."),
 )
 
+# One word of letters (José, Mary-Jane) or up to three initials (M. K.).
+FIRST_NAME = Text(pattern=r"[^\W\d_](?:[^\W\d_]|['’-])*|(?:[^\W\d_]\.\s?){1,3}", expected="a first name or initials",
+                  hint="only a first name (Maria) or initials (M. K.), never a full name")
+
 CONSENT = Record({
     "date": Field(DateValue(), "when the client signed, YYYY-MM-DD"),
     "form": Field(Text(), "which signed form or record holds the permission, e.g. Consent form T-2026-014"),
@@ -237,9 +241,7 @@ TESTIMONIALS = Collection(
     fields={
         "slug": Field(Slug(), "an anchor name, e.g. back-pain-2026"),
         "quote": Field(Text(), "the client's words, as they gave them"),
-        "name": Field(Text(pattern=r"[A-Z][a-z'-]*|(?:[A-Z]\.\s?){1,3}", expected="a first name or initials",
-                           hint="only a first name (Maria) or initials (M. K.), never a full name"),
-                      "a first name or initials"),
+        "name": Field(FIRST_NAME, "a first name or initials"),
         "date": Field(DateValue(), "when it was given, YYYY-MM-DD"),
         "consent": Field(CONSENT, "the written permission the clinic holds to publish it (`date`, `form`)"),
         "services": Field(NO_SLUGS, "slugs of the services it is about", False, ()),

@@ -1,4 +1,7 @@
-"""schema.org descriptions of the clinic's locations, for search engines.
+"""schema.org descriptions of the clinic's locations and services, for search engines.
+
+No ratings or reviews: search engines ignore or penalise a business's own
+testimonials offered as ratings.
 
 Templates emit them as JSON-LD (`{{ local_business(site, location)|tojson }}`
 inside a <script type="application/ld+json">): data, not code, so the site
