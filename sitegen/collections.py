@@ -166,6 +166,7 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
 
     Returns None (every problem reported) when anything is wrong.
     """
+    check_declarations(kinds)
     before = len(errors)
     by_name = {kind.name: kind for kind in kinds}
     loaded: dict[str, list[Item]] = {}
@@ -346,3 +347,24 @@ def document_context(kinds: tuple[Collection, ...], documents: list) -> dict:
     """Each Markdown collection's published documents, in its declared order, by its name."""
     return {kind.name: sort_records([d for d in documents if d.kind == kind.item], kind.order)
             for kind in kinds if kind.is_folder}
+
+
+def check_declarations(kinds: tuple[Collection, ...]) -> None:
+    """Raise ValueError naming the first mistake in a set of declarations (a developer's slip)."""
+    names = [kind.name for kind in kinds]
+    for kind in kinds:
+        if names.count(kind.name) > 1:
+            raise ValueError(f"two collections are named '{kind.name}'")
+        if not kind.is_folder and "slug" not in kind.fields:
+            raise ValueError(f"collection '{kind.name}' needs a 'slug' field")
+        for ref in kind.references:
+            if ref.to not in names:
+                raise ValueError(f"collection '{kind.name}' refers to '{ref.to}', which is not declared")
+            target = next(other for other in kinds if other.name == ref.to)
+            if ref.back and ref.back in target.fields:
+                raise ValueError(f"'{ref.back}', filled in by {kind.name}, is already a field of {ref.to}")
+            if ref.field.split(".")[0] not in kind.fields:
+                raise ValueError(f"collection '{kind.name}' has no field '{ref.field}' to refer from")
+        for name in kind.markdown:
+            if name not in kind.fields:
+                raise ValueError(f"collection '{kind.name}' has no Markdown field '{name}'")

@@ -489,3 +489,17 @@ def test_readme_holds_the_tables_derived_from_the_declarations():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     for table in all_tables():
         assert table in readme, f"README.md is missing or has an outdated copy of:\n{table}\n(run python -m sitegen.docs)"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"references": (Reference("service", "servics"),)}, "collection 'classes' refers to 'servics', which is not declared"),
+    ({"references": (Reference("service", "services", back="name"),)}, "'name', filled in by classes, is already a field of services"),
+    ({"references": (Reference("teacher", "team"),)}, "collection 'classes' has no field 'teacher' to refer from"),
+    ({"name": "services"}, "two collections are named 'services'"),
+])
+def test_a_mistaken_declaration_is_named(fixture_site, change, message):
+    import dataclasses
+
+    kind = dataclasses.replace(CLASSES, **change)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build_site(BuildOptions(root=site_with_classes(fixture_site).root, kinds=KINDS + (kind,)))
