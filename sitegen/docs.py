@@ -1,9 +1,15 @@
 """The README's tables of content kinds and fields, derived from the declarations.
 
-`python -m sitegen.docs` prints them; tests/test_collections.py checks that
-the README holds exactly these, so the guide cannot drift from the code.
+`python -m sitegen.docs` prints them and `python -m sitegen.docs --write`
+puts them into README.md between its `<!-- begin: NAME -->` and
+`<!-- end: NAME -->` markers; tests/test_collections.py checks that the README
+holds exactly these, so the guide cannot drift from the code.
 """
 from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
 
 from .collections import Collection
 from .kinds import KINDS
@@ -48,5 +54,24 @@ def all_tables(kinds: tuple[Collection, ...] = KINDS) -> list[str]:
     return [where_table(kinds)] + [field_table(kind) for kind in kinds if not kind.is_folder]
 
 
+def blocks(kinds: tuple[Collection, ...] = KINDS) -> dict[str, str]:
+    """The README's generated blocks by marker name."""
+    return {"content kinds": where_table(kinds),
+            "content fields": "\n\n".join(field_table(kind) for kind in kinds if not kind.is_folder)}
+
+
+def update_readme(text: str, kinds: tuple[Collection, ...] = KINDS) -> str:
+    for name, block in blocks(kinds).items():
+        pattern = re.compile(rf"(<!-- begin: {name} [^>]*-->\n).*?(\n<!-- end: {name} -->)", re.DOTALL)
+        if not pattern.search(text):
+            raise SystemExit(f"README.md has no '<!-- begin: {name} ... -->' ... '<!-- end: {name} -->' markers")
+        text = pattern.sub(lambda match: match[1] + block + match[2], text)
+    return text
+
+
 if __name__ == "__main__":
-    print("\n\n".join(all_tables()))
+    if sys.argv[1:] == ["--write"]:
+        readme = Path(__file__).resolve().parent.parent / "README.md"
+        readme.write_text(update_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print("\n\n".join(all_tables()))

@@ -180,6 +180,7 @@ TEAM = Collection(
                                 "New York massage therapy licence number", False, None),
         "photo": Field(Positioned(SitePath()), "a picture in static/, by its site address, e.g. /images/team/dana.jpg",
                        False, None),
+        "photo_alt": Field(Text(), "what the photo shows (default: the member's name)", False, ""),
         "services": Field(SLUGS, "slugs of the services they give"),
         "locations": Field(SLUGS, "slugs of the locations they work at"),
         "bio": Field(Text(), "a short introduction, in Markdown"),
