@@ -497,3 +497,17 @@ def test_readme_tables_follow_a_changed_declaration():
     updated = update_readme(readme, KINDS + (CLASSES,))
     assert "| classes: group classes | `content/data/classes.yaml` | `/classes/`, `/classes/{slug}/` |" in updated
     assert "| `size` | yes | how many people fit |" in updated
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"references": (Reference("service", "servics"),)}, "collection 'classes' refers to 'servics', which is not declared"),
+    ({"references": (Reference("service", "services", back="name"),)}, "'name', filled in by classes, is already a field of services"),
+    ({"references": (Reference("teacher", "team"),)}, "collection 'classes' has no field 'teacher' to refer from"),
+    ({"name": "services"}, "two collections are named 'services'"),
+])
+def test_a_mistaken_declaration_is_named(fixture_site, change, message):
+    import dataclasses
+
+    kind = dataclasses.replace(CLASSES, **change)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build_site(BuildOptions(root=site_with_classes(fixture_site).root, kinds=KINDS + (kind,)))
