@@ -70,7 +70,7 @@ class Collection:
     source: str  # 'content/data/services.yaml' (a YAML list) or 'content/articles' (Markdown files)
     fields: dict[str, Field]
     references: tuple[Reference, ...] = ()
-    order: str | None = None  # a field to sort by ('-date': newest first); None keeps the file's order
+    order: str | None = None  # fields to sort by ('weight,title'; '-date': newest first); None: the file's order
     list_page: Page | None = None
     item_page: Page | None = None
     markdown: tuple[str, ...] = ()  # Markdown text fields; `X` renders to `X_html`, `X_file` may hold it instead
@@ -79,7 +79,8 @@ class Collection:
     derived: tuple[str, ...] = ()  # attributes `derive` adds beside the fields
     check: Callable[[dict, YMap, str, Context], None] | None = None  # rules across fields of one record
     base: type = object  # gives the records methods and properties
-    context: Callable[["SiteData"], dict] | None = None  # extra template names built from the loaded data
+    # Extra template names, built from the loaded data alone (the live preview relies on it).
+    context: Callable[["SiteData"], dict] | None = None
     pattern: str = "*.md"  # Markdown folders: which files
 
     @property
@@ -101,7 +102,7 @@ class Collection:
     @property
     def file_schema(self) -> Record:
         return Record({**self.file_fields, self.name: Field(RecordList(self.record), f"the {self.name}, in order")},
-                      name=f"{self.item} file")
+                      name=f"{self.name} file")
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,6 +293,13 @@ def test_testimonials_are_shown_and_examples_say_so(site):
     assert quotes[0].find("p", class_="testimonial-example") is None
 
 
+def test_service_pages_show_the_testimonials_that_name_them(site):
+    quotes = section(site.page("/services/medical-massage/").find("main"), "What clients say")
+    assert [text(q) for q in quotes.find_all("blockquote")] == ["My back feels better."]
+    assert text(quotes.find("p", class_="testimonial-example")) == "Example: a sample quote, not from a real client."
+    assert "What clients say" not in [text(h) for h in site.page("/services/sports-massage/").find_all("h2")]
+
+
 def test_no_rating_or_review_structured_data_anywhere(site):
     for url, tree in site.pages.items():
         for data in json_ld(tree):
