@@ -78,6 +78,8 @@ class Collection:
     derive: Callable[[dict, "Derivation"], dict] | None = None  # validated values -> the record's attributes
     derived: tuple[str, ...] = ()  # attributes `derive` adds beside the fields
     check: Callable[[dict, YMap, str, Context], None] | None = None  # rules across fields of one record
+    # Rules across collections, once every record is linked: (record, values as written, where to report).
+    linked: Callable[[object, dict, "Derivation"], None] | None = None
     base: type = object  # gives the records methods and properties
     # Extra template names, built from the loaded data alone (the live preview relies on it).
     context: Callable[["SiteData"], dict] | None = None
@@ -220,6 +222,15 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
                 if record not in backs:
                     backs.append(record)
             bodies += _bodies(kind, record, item, read_body_file)
+    if len(errors) != before:
+        return None
+    for kind in kinds:
+        if kind.linked is None:
+            continue
+        for item in loaded.get(kind.name, ()):
+            if item.values is not None:
+                kind.linked(records[kind.name][item.values["slug"]], item.values,
+                            Derivation(config, root, kind.source, f"{kind.name}[{item.index}]", errors))
     if len(errors) != before:
         return None
     ordered = {}

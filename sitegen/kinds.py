@@ -11,7 +11,7 @@ from .collections import Collection, Page, Reference
 from .components import comparison_table, condition_matrix
 from .content import ARTICLE_FRONT_MATTER, PAGE_FRONT_MATTER
 from .models import ComparisonRow
-from .records import (LocationMethods, ServiceMethods, TeamMethods, check_location, check_sessions,
+from .records import (LocationMethods, ServiceMethods, TeamMethods, check_location, check_member_places, check_sessions,
                       check_team_member, derive_condition, derive_location, derive_service, derive_team_member)
 from .schema import (Boolean, DateValue, Email, Field, HoursRange, Integer, ListOf, MapOf, Number, PhoneNumber,
                      Positioned, Record, SitePath, Slug, SlugRef, Text, Url)
@@ -188,6 +188,7 @@ TEAM = Collection(
     },
     references=(Reference("services", "services", back="team"), Reference("locations", "locations", back="team")),
     markdown=("bio",), check=check_team_member, derive=derive_team_member, derived=("photo_width", "photo_height"),
+    linked=check_member_places,
     base=TeamMethods,
     list_page=Page("/team/", "team", "Our team", "The licensed massage therapists of the clinic."),
     item_page=Page("/team/{slug}/", "member", "{name}", "{name}, {credentials}: who they are and where they work."),

@@ -220,6 +220,16 @@ def check_team_member(values, node, where, ctx) -> None:
                    "add license_number: with the six-digit licence number, or change the credentials")
 
 
+def check_member_places(member, written: dict, at: Derivation) -> None:
+    """Each service a member gives is offered at one of the locations they work at."""
+    for index, (slug, service) in enumerate(zip(written["services"], member.services)):
+        if not any(service in location.services for location in member.locations):
+            places = ", ".join(location.name for location in member.locations)
+            at.report(slug, f"services[{index}]: {member.name} gives {service.name}, but it is not offered where "
+                      f"they work ({places})", "add the service to that location's services in locations.yaml, "
+                      "or the location to this member's locations")
+
+
 def derive_team_member(values: dict, at: Derivation) -> dict:
     located = values.get("photo")
     values = {**values, "photo": located.value if located else None, "photo_width": None, "photo_height": None}

@@ -140,6 +140,17 @@ def test_unknown_location_of_a_member_is_reported(fixture_site):
                                   "did you mean 'north'?")
 
 
+def test_a_member_giving_a_service_where_it_is_not_offered_is_an_error(fixture_site):
+    """Both directions agree: a member's service must be offered at one of their locations."""
+    result = build_with(fixture_site, (TEAM, "services: [therapeutic-massage]\n    locations: [downtown, north]",
+                                       "services: [sports-massage]\n    locations: [downtown]"))
+    line = line_of(fixture_site, TEAM, "services: [sports-massage]")
+    assert only_error(result) == (
+        f"{TEAM}:{line}:16: team[1].services[0]: Ben Example gives Sports massage, but it is not offered where they "
+        "work (Downtown Office); add the service to that location's services in locations.yaml, "
+        "or the location to this member's locations")
+
+
 def test_licence_number_must_be_six_digits(fixture_site):
     result = build_with(fixture_site, (TEAM, 'license_number: "012345"', "license_number: 12-345"))
     line = line_of(fixture_site, TEAM, "license_number: 12-345")
