@@ -68,7 +68,8 @@ def _service_context(data) -> dict:
 
 
 SERVICES = Collection(
-    name="services", item="service", doc="the massage services, compared side by side",
+    name="services", item="service",
+    doc="the massage services, compared side by side (long texts may sit in `content/services/NAME.md`)",
     source=f"{DATA_DIR}/services.yaml",
     fields={
         "slug": Field(Slug(), "the URL name, e.g. medical-massage -> /services/medical-massage/"),
