@@ -529,3 +529,30 @@ def test_a_mistaken_declaration_is_named(fixture_site, change, message):
     kind = dataclasses.replace(CLASSES, **change)
     with pytest.raises(ValueError, match=re.escape(message)):
         build_site(BuildOptions(root=site_with_classes(fixture_site).root, kinds=KINDS + (kind,)))
+
+
+# The real site -----------------------------------------------------------------------------------
+
+def test_real_demo_testimonials_and_profiles_say_they_are_examples(built_real_site):
+    import yaml
+
+    data = REPO_ROOT / "content/data"
+    quotes = yaml.safe_load((data / "testimonials.yaml").read_text(encoding="utf-8"))["testimonials"]
+    demo = [quote for quote in quotes if "EXAMPLE" in quote["consent"]["form"]]
+    assert demo and all(quote.get("example") for quote in demo), "a made-up quote must carry example: true"
+    shown = built_real_site.page("/testimonials/").find("main").find_all("li", class_="testimonial")
+    assert len(shown) == len(quotes)
+    assert sum(1 for q in shown if q.find("p", class_="testimonial-example")) == len(demo)
+    members = yaml.safe_load((data / "team.yaml").read_text(encoding="utf-8"))["team"]
+    for member in members:
+        main = built_real_site.page(f"/team/{member['slug']}/").find("main")
+        if member.get("example"):
+            assert main.find("p", class_="example-note") is not None, member["slug"]
+        assert any(member["license_number"] in href and href.startswith("https://") for href in main.links())
+
+
+def test_real_locations_describe_their_prices_to_search_engines(built_real_site):
+    for slug in ("north-syracuse", "downtown-syracuse"):
+        (business,) = json_ld(built_real_site.page(f"/locations/{slug}/"))
+        assert re.fullmatch(r"\$\d+–\$\d+", business["priceRange"]), business["priceRange"]
+        assert "aggregateRating" not in business and "review" not in business
