@@ -14,11 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError
+from .kinds import KINDS
 from .pipeline import BuildOptions, RenderedSite, build_site
+from .scaffold import ScaffoldProblem, create_entry, find_kind
 from .writer import UnsafeOutput, check_output_location, write_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("build", "check", "serve")
+COMMANDS = ("build", "check", "serve", "new")
 
 
 def _base_url(value: str) -> str:
@@ -73,6 +75,11 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    new = commands.add_parser("new", parents=[common], help="add an entry of a kind of content, ready to fill in",
+                              description="Add a new entry (a team member, a question, a page, ...) with every key "
+                                          "its kind declares, ready to fill in.")
+    new.add_argument("kind", help="the kind, e.g. team, questions, pages, articles")
+    new.add_argument("slug", help="its URL name, e.g. dana-reyes")
     return parser
 
 
@@ -103,6 +110,8 @@ def _run(argv: list[str]) -> int:
         print(f"error: {root.resolve()} is not a site folder (it has no site_config.yaml); "
               "run from the site's folder or pass --root", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "new":
+        return _new(root, args.kind, args.slug, args.today)
     output = args.output if args.output is not None else root / "output"
     try:
         check_output_location(output, root)
@@ -126,6 +135,16 @@ def _run(argv: list[str]) -> int:
             print(f"error: unexpected {type(exc).__name__}: {exc}\n"
                   "The output folder was left as it was. Run again with --debug to see the details.", file=sys.stderr)
         return EXIT_CONTENT
+
+
+def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
+    try:
+        relative = create_entry(root, find_kind(KINDS, kind_name), slug, today or date.today())
+    except ScaffoldProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"added '{slug}' to {relative}; fill in its values, then build (the build says what is still missing)")
+    return EXIT_OK
 
 
 def _build(options: BuildOptions, output: Path, write: bool) -> int:

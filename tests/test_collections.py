@@ -556,3 +556,44 @@ def test_real_locations_describe_their_prices_to_search_engines(built_real_site)
         (business,) = json_ld(built_real_site.page(f"/locations/{slug}/"))
         assert re.fullmatch(r"\$\d+–\$\d+", business["priceRange"]), business["priceRange"]
         assert "aggregateRating" not in business and "review" not in business
+
+
+# `new`: an entry's skeleton from its declaration -------------------------------------------------
+
+def test_new_appends_an_entry_that_the_build_then_checks(fixture_site):
+    before = (fixture_site / TEAM).read_text(encoding="utf-8")
+    result = run_build(fixture_site, "new", "team", "cara")
+    assert result.code == 0, result.err
+    after = (fixture_site / TEAM).read_text(encoding="utf-8")
+    assert after.startswith(before)  # the rest of the file, comments included, stays as written
+    added = after[len(before):]
+    assert "  - slug: cara\n    name:  # the name visitors know them by\n" in added
+    assert "    # license_number:  (optional) New York massage therapy licence number\n" in added
+    built = run_build(fixture_site)
+    reported = built.err.splitlines()[:-2]
+    assert [line.split(": ")[1] for line in reported] == [
+        "team[2].name", "team[2].credentials", "team[2].services", "team[2].locations", "team[2].bio"]
+
+
+def test_new_page_gets_front_matter_and_is_never_overwritten(fixture_site):
+    result = run_build(fixture_site, "new", "pages", "first-visit", "--today", TODAY)
+    assert result.code == 0, result.err
+    text = (fixture_site / "content/pages/first-visit.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle:  # the page title, shown as its heading\n")
+    again = run_build(fixture_site, "new", "pages", "first-visit")
+    assert again.code == 2 and "content/pages/first-visit.md already exists" in again.err
+    article = run_build(fixture_site, "new", "article", "news", "--today", TODAY)
+    assert article.code == 0
+    assert "date: 2026-11-20" in (fixture_site / "content/articles/news.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("tem", "x"), "there is no kind of content called 'tem'; did you mean 'team'?"),
+    (("team", "ana"), "content/data/team.yaml already has an entry with slug 'ana'"),
+    (("team", "Dana Reyes"), "'Dana Reyes' cannot be a slug"),
+])
+def test_new_refuses_mistakes(fixture_site, args, message):
+    before = snapshot(fixture_site / "content")
+    result = run_build(fixture_site, "new", *args)
+    assert result.code == 2 and message in result.err
+    assert snapshot(fixture_site / "content") == before
