@@ -55,7 +55,8 @@ class ServiceMethods:
 
     @property
     def general_sessions(self) -> list[Session]:
-        return [s for s in self.sessions if s.location is None]
+        """Sessions priced the same everywhere, shortest first."""
+        return sorted((s for s in self.sessions if s.location is None), key=lambda s: s.minutes)
 
     @property
     def location_sessions(self) -> list[Session]:
