@@ -181,6 +181,10 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
         if not (root / kind.source).exists():
             declared[kind.name] = set()
             continue  # a site without the file has none of this kind
+        if not (root / kind.source).is_file():
+            errors.add(kind.source, 0, 0, "is a folder, not a file", f"{kind.source} must be a YAML file listing the {kind.name}")
+            declared[kind.name] = None
+            continue
         values = load_yaml_file(root, kind.source, kind.file_schema, errors, f"see the README for what {kind.source} holds")
         if values is None:
             declared[kind.name] = None  # unreadable: references to it cannot be judged

@@ -84,6 +84,10 @@ def check_sessions(values, node, where, ctx) -> None:
     seen = {}
     sessions_node = node.items.get("sessions", (None, None))[1]
     for index, session in enumerate(values.get("sessions") or ()):
+        if session["minutes"] <= 0 or session["price"] < 0:
+            ctx.report(sessions_node.items[index], f"{where}.sessions[{index}]",
+                       "a session needs a positive length and a price of 0 or more",
+                       "write minutes: 60, price: 95")
         place = getattr(session["location"], "value", None)
         key = (session["minutes"], place)
         if key in seen:

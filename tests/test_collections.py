@@ -233,6 +233,21 @@ def test_a_length_priced_twice_is_reported(fixture_site):
     assert only_error(result).startswith(f"{SERVICES}:{line}:9: services[2].sessions[1]: a 45-minute session is priced twice")
 
 
+def test_a_negative_price_is_reported(fixture_site):
+    result = build_with(fixture_site, (SERVICES, "{minutes: 45, price: 70}", "{minutes: 45, price: -70}"))
+    line = line_of(fixture_site, SERVICES, "price: -70}")
+    assert only_error(result) == (f"{SERVICES}:{line}:9: services[2].sessions[0]: a session needs a positive length "
+                                  "and a price of 0 or more; write minutes: 60, price: 95")
+
+
+def test_a_folder_where_a_data_file_belongs_is_reported(fixture_site):
+    (fixture_site / TESTIMONIALS).unlink()
+    (fixture_site / TESTIMONIALS).mkdir()
+    result = run_build(fixture_site)
+    assert only_error(result) == (f"{TESTIMONIALS}: is a folder, not a file; "
+                                  f"{TESTIMONIALS} must be a YAML file listing the testimonials")
+
+
 # Policies ---------------------------------------------------------------------------------
 
 def test_policies_page_has_a_section_per_policy(site):
