@@ -154,9 +154,9 @@ class IncrementalBuilder(Reuse):
                 if signature is None:
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
-                if entry is None or entry.kind != kind or not _unchanged(signature, entry.signature, entry.checked):
+                if entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
                     checked, raw = time.time_ns(), _read_bytes(path)
-                    if entry is None or entry.kind != kind or raw is None or entry.raw != raw:
+                    if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
                         found = ErrorCollector()
                         document = load_document(kind, path, root, section, found)
                         entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
