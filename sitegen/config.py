@@ -84,7 +84,9 @@ SITE_CONFIG = Record({
     "language": Field(Text(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", expected="a language code",
                            hint="for example en or en-US"), "the language of the content", False, "en"),
     "business_name": Field(Text(), "the legal or trading name, shown in the footer"),
-    "booking_url": Field(Url(), "where 'Book an appointment' leads"),
+    "booking_url": Field(Text(pattern=r"https?://[^\s/$.?#{}][^\s{}]*", expected="a web address without {placeholders}",
+                              hint="write the full address starting with https://; a {service} placeholder belongs "
+                                   "in a location's booking_url"), "where 'Book an appointment' leads"),
     "navigation": Field(ListOf(NAV_ITEM), "the main menu, in order"),
     "colors": Field(COLORS, "brand colours"),
     "cta": Field(CTA, "wording of the call-to-action block"),

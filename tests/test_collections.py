@@ -612,3 +612,11 @@ def test_new_refuses_mistakes(fixture_site, args, message):
     result = run_build(fixture_site, "new", *args)
     assert result.code == 2 and message in result.err
     assert snapshot(fixture_site / "content") == before
+
+
+def test_the_sites_booking_url_may_not_hold_a_placeholder(fixture_site):
+    result = build_with(fixture_site, ("site_config.yaml", "booking_url: https://booking.example.com/fixture",
+                                       "booking_url: https://booking.example.com/fixture?s={service}"))
+    line = line_of(fixture_site, "site_config.yaml", "?s={service}")
+    assert only_error(result).startswith(f"site_config.yaml:{line}:14: booking_url: "
+                                         "'https://booking.example.com/fixture?s={service}' is not a web address without")
