@@ -70,7 +70,8 @@ class Collection:
     source: str  # 'content/data/services.yaml' (a YAML list) or 'content/articles' (Markdown files)
     fields: dict[str, Field]
     references: tuple[Reference, ...] = ()
-    order: str | None = None  # fields to sort by ('weight,title'; '-date': newest first); None: the file's order
+    # Fields to sort by ('title'; '-date': newest first), or a function of the records; None: the file's order.
+    order: str | Callable[[list], list] | None = None
     list_page: Page | None = None
     item_page: Page | None = None
     markdown: tuple[str, ...] = ()  # Markdown text fields; `X` renders to `X_html`, `X_file` may hold it instead
@@ -244,8 +245,10 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
     return SiteData(ordered, set(loaded), file_values, bodies)
 
 
-def sort_records(records: list, order: str | None) -> list:
-    """Records sorted by fields ('weight,title'; '-date': newest first); None keeps the given order."""
+def sort_records(records: list, order) -> list:
+    """Records sorted by fields ('weight,title'; '-date': newest first) or by a function; None keeps the order."""
+    if callable(order):
+        return order(list(records))
     records = list(records)
     for key in reversed((order or "").split(",")):
         if key.strip():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .collections import Collection, Page, Reference
 from .components import comparison_table, condition_matrix
-from .content import ARTICLE_FRONT_MATTER, PAGE_FRONT_MATTER
+from .content import ARTICLE_FRONT_MATTER, PAGE_FRONT_MATTER, listing_order
 from .models import ComparisonRow
 from .records import (LocationMethods, ServiceMethods, TeamMethods, check_location, check_member_places, check_sessions,
                       check_team_member, derive_condition, derive_location, derive_service, derive_team_member)
@@ -26,13 +26,13 @@ NO_SLUGS = ListOf(SlugRef(), allow_empty=True, unique=True)
 
 PAGES = Collection(
     name="pages", item="page", doc="a page; `index.md` is the home page, a folder makes a section",
-    source="content/pages", pattern="**/*.md", fields=PAGE_FRONT_MATTER.fields, order="weight,title",
+    source="content/pages", pattern="**/*.md", fields=PAGE_FRONT_MATTER.fields, order=listing_order,
     item_page=Page("/{path}/", "page", "{title}", "{description}"),
 )
 
 ARTICLES = Collection(
     name="articles", item="article", doc="an article, listed newest first",
-    source="content/articles", pattern="*.md", fields=ARTICLE_FRONT_MATTER.fields, order="-date,-title",
+    source="content/articles", pattern="*.md", fields=ARTICLE_FRONT_MATTER.fields, order=listing_order,
     item_page=Page("/articles/{slug}/", "article", "{title}", "{description}"),
     list_page=Page("/articles/", "articles", "Articles",
                    "Articles about massage therapy: what it is for and how to choose."),

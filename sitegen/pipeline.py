@@ -32,8 +32,10 @@ from .kinds import KINDS
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem, SiteConfig
 from .parallel import convert_all
+from .policy import PagePolicy
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
+from .sourcetree import body_file_problem, check_source_tree
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
 
@@ -120,7 +122,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     reuse = reuse or Reuse()
     today = options.today or date.today()
 
-    # Load and validate.
+    # Load and validate; nothing is read through a link that leads out of the site.
+    check_source_tree(root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
     documents = reuse.load_documents(root, options.kinds, errors)
     data = reuse.load_data(root, options.kinds, errors, config,
@@ -133,10 +138,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, options.kinds, data, "robots.txt" in static_files, errors)
     for relative in static_files:
-        url = "/" + relative
-        if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
-            errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
-                       "rename or move it")
+        plan.add_static(relative, f"{STATIC_DIR}/{relative}")
     _check_navigation(root, config.navigation, plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
@@ -162,12 +164,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     _render_markdown(markdown, published, data.bodies, reuse, errors)
 
     rendered: dict[str, tuple[Route, str]] = {}
+    policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs)
         try:
-            rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
+            html = reuse.render(templates[route.template], route, page, site_context)
+            rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
         except Exception as exc:  # a template may raise anything; report it at its line
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
@@ -284,11 +288,11 @@ def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse
 
 
 def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
-    content = (root / "content").resolve()
-    path = (content / relative).resolve()
-    if content not in path.parents:
-        errors.add(referrer, line, 0, f"body_file '{relative}' is outside content/", "give a path inside content/, e.g. services/x.md")
+    problem = body_file_problem(root, relative)
+    if problem is not None:
+        errors.add(referrer, line, 0, *problem)
         return None
+    path = (root / "content" / relative).resolve()
     rel = path.relative_to(root.resolve()).as_posix()
     try:
         return read_text(path.read_bytes(), rel), rel, 1
