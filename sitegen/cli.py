@@ -185,9 +185,11 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool)
 
 
 def _summary(site: RenderedSite, where: str) -> str:
-    html_pages = sum(1 for path in site.pages if path.endswith(".html"))
-    assets = len(site.static_files) + len(site.pages) - html_pages  # static files, sitemap.xml, robots.txt
-    return f"{html_pages} pages, {assets} assets {where} in {site.seconds:.2f} s"
+    html_files = sum(1 for path in site.pages if path.endswith(".html"))
+    assets = len(site.static_files) + len(site.pages) - html_files  # static files, sitemap.xml, feed, _headers...
+    pages = len([route for route in site.routes if route.is_html]) if site.routes else html_files
+    redirects = f"{site.redirects} redirect{'s' if site.redirects != 1 else ''}, " if site.redirects else ""
+    return f"{pages} pages, {redirects}{assets} assets {where} in {site.seconds:.2f} s"
 
 
 def _display(path: Path) -> str:

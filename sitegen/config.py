@@ -66,6 +66,7 @@ CTA = Record({
     "text": Field(Text(), "one or two sentences under the heading"),
     "book_label": Field(Text(), "label of the booking button", False, "Book an appointment"),
     "call_label": Field(Text(), "word before a location on call buttons", False, "Call"),
+    "link": Field(NAV_ITEM, "a link under the buttons, e.g. to what a first visit is like", False, None),
 }, name="call to action")
 
 MARKDOWN = Record({
@@ -88,6 +89,7 @@ SITE_CONFIG = Record({
                               hint="write the full address starting with https://; a {service} placeholder belongs "
                                    "in a location's booking_url"), "where 'Book an appointment' leads"),
     "navigation": Field(ListOf(NAV_ITEM), "the main menu, in order"),
+    "footer_navigation": Field(ListOf(NAV_ITEM), "more links in the footer, after the main menu's", False, ()),
     "colors": Field(COLORS, "brand colours"),
     "cta": Field(CTA, "wording of the call-to-action block"),
     "markdown": Field(MARKDOWN, "Markdown options", False, DEFAULT_MARKDOWN),
@@ -114,8 +116,9 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         business_name=values["business_name"],
         booking_url=values["booking_url"],
         navigation=tuple(NavItem(**item) for item in values["navigation"]),
+        footer_navigation=tuple(NavItem(**item) for item in values["footer_navigation"]),
         colors=Colors(**values["colors"]),
-        cta=CallToAction(**values["cta"]),
+        cta=CallToAction(**{**values["cta"], "link": NavItem(**values["cta"]["link"]) if values["cta"]["link"] else None}),
         markdown=MarkdownOptions(**markdown),
         currency=values["currency"],
         license_lookup_url=values["license_lookup_url"],

@@ -275,7 +275,7 @@ class IncrementalBuilder(Reuse):
         `partials` are the component templates the directives rendered, which
         follow from the text and the data.
         """
-        if ":::" not in text:
+        if ":::" not in text and "{{" not in text:  # no directives, no `{{ words }}` from the data
             return None
         closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
         if None in closures:
@@ -326,9 +326,9 @@ class IncrementalBuilder(Reuse):
         if isinstance(value, list) and all(isinstance(item, Document) for item in value):
             return tuple(_snapshot(item) for item in value)
         if isinstance(value, (list, tuple)) and all(_is_frozen_dataclass(item) for item in value):
-            return tuple(value)
-        if _is_frozen_dataclass(value):
-            return value
+            return ("values", tuple(value))
+        if _is_frozen_dataclass(value) or value is None or isinstance(value, (str, int, float, bool)):
+            return ("value", value)
         return _Unknown()
 
 

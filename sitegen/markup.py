@@ -14,6 +14,7 @@ import shlex
 import xml.etree.ElementTree as etree
 from collections import deque
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from typing import Callable
 
 import markdown
@@ -21,14 +22,17 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.util import AtomicString
 
 from .errors import SiteError
 from .models import MarkdownOptions, TocEntry
 from .sanitize import check_fragment
 
 DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
+INLINE_WORD = re.compile(r"\{\{[ \t]*([a-z][a-z0-9-]*)[ \t]*\}\}")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
 
 
@@ -40,6 +44,7 @@ class Directive:
     arguments: tuple[str, ...]
     options: dict[str, str]
     line: int
+    inline: bool = False  # `{{ name }}` inside a sentence: rendered as plain text
 
 
 class DirectiveError(Exception):
@@ -56,6 +61,8 @@ class MarkdownResult:
     html: str
     toc: tuple[TocEntry, ...]
     errors: list[SiteError] = field(default_factory=list)
+    # The directives the text placed, by name, so a layout does not place them again.
+    components: tuple[str, ...] = ()
 
 
 # Fenced code blocks and code spans, blanked out (lines kept) where problems are sought.
@@ -80,6 +87,7 @@ class _PageState:
         self.directive_lines: deque[int] = deque()
         self.component_stash: set[int] = set()
         self.components: dict[str, str] = {}  # marker -> the component's HTML
+        self.placed: list[str] = []  # names of the directives placed
         self.errors: list[SiteError] = []
         # Code samples are text on the page: a problem is sought outside them first.
         self._searchable = (_CODE.sub(_blank_out, text).lower(), text.lower())
@@ -162,6 +170,7 @@ class _DirectiveProcessor(BlockProcessor):
         line = self.state.directive_lines.popleft() if self.state.directive_lines else self.state.line_of(first)
         html = self._render(first, line)
         if html:
+            self.state.placed.append(DIRECTIVE_LINE.match(first).group(1))
             stash = self.parser.md.htmlStash
             placeholder = stash.store(html)
             self.state.component_stash.add(stash.html_counter - 1)
@@ -186,6 +195,24 @@ class _DirectiveProcessor(BlockProcessor):
         except DirectiveError as problem:
             self.state.report(line, f"directive '{name}': {problem.message}", problem.hint)
             return ""
+
+
+class _WordProcessor(InlineProcessor):
+    """`{{ locations }}` in a sentence: a word or phrase said from the data (see components.WORDS)."""
+
+    def __init__(self, state: _PageState, render: Callable[[Directive], str]):
+        super().__init__(INLINE_WORD.pattern)
+        self.state = state
+        self.render = render
+
+    def handleMatch(self, m, data):
+        line = self.state.line_of(m.group(0))
+        try:
+            text = self.render(Directive(m.group(1), (), {}, line, inline=True))
+        except DirectiveError as problem:
+            self.state.report(line, problem.message, problem.hint)
+            text = m.group(0)
+        return AtomicString(text), m.start(0), m.end(0)
 
 
 class _ComponentPostprocessor(Postprocessor):
@@ -224,14 +251,18 @@ class ComponentExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
         md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
+        md.inlinePatterns.register(_WordProcessor(self.state, self.render), "data_word", 175)
         # Before "raw_html" (30), which would put the components' HTML back.
         md.postprocessors.register(_ComponentPostprocessor(md, self.state), "component_markers", 35)
 
 
 def _flatten_toc(tokens) -> list[TocEntry]:
+    """The headings, with their titles as plain text: the toc extension gives
+    them HTML-escaped (with smarty's entities, such as &rsquo;), and templates
+    escape what they print."""
     entries = []
     for token in tokens:
-        entries.append(TocEntry(token["level"], token["id"], token["name"]))
+        entries.append(TocEntry(token["level"], token["id"], html_unescape(token["name"])))
         entries.extend(_flatten_toc(token["children"]))
     return entries
 
@@ -279,4 +310,4 @@ class MarkdownRenderer:
         for marker, component in components.items():
             html = html.replace(marker, component)
         toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
-        return MarkdownResult(html, toc, list(self.state.errors))
+        return MarkdownResult(html, toc, list(self.state.errors), tuple(dict.fromkeys(self.state.placed)))

@@ -26,6 +26,8 @@ class PageInfo:
     body_html: Markup
     toc: tuple[TocEntry, ...]
     breadcrumbs: tuple[NavItem, ...]
+    # Components the page's Markdown placed ('call-to-action', ...): a layout does not add them again.
+    components: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,8 @@ class BuildInfo:
     today: date  # the day the site is built for (--today): upcoming holiday hours follow it
 
 
-def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> PageInfo:
+def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
+              components: frozenset[str] = frozenset()) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
     body = getattr(record, "body_html", "") or ""
@@ -54,6 +57,7 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> 
         body_html=Markup(body),
         toc=document.toc if document else (),
         breadcrumbs=breadcrumbs,
+        components=components,
     )
 
 

@@ -553,6 +553,13 @@ def test_incremental_rebuilds_equal_clean_builds(rebuilds, site):
         ("add a special day", lambda: replace(content / "data" / "locations.yaml", "label: Day after Thanksgiving",
                                               "label: Black Friday")),
         ("remove the testimonials", lambda: (content / "data" / "testimonials.yaml").unlink()),
+        ("add a page that names the locations", lambda: (content / "pages" / "where.md").write_text(
+            "---\ntitle: Where\ndescription: In {{ locations }}.\n---\n\nWe are in {{ locations }}.\n",
+            encoding="utf-8")),
+        ("rename a location the text names with {{ locations }}", lambda: replace(
+            content / "data" / "locations.yaml", "name: North Syracuse", "name: North Syracuse Village")),
+        ("add a redirect", lambda: (content / "data" / "redirects.yaml").write_text(
+            "redirects:\n  - from: /old.html\n    to: /about/\n", encoding="utf-8")),
         ("edit a service body file", lambda: append(content / "services" / "medical-massage.md", "\nAnd more.\n")),
         ("edit a stylesheet", lambda: append(site / "static" / "css" / "site.css", "\n.x { color: red; }\n")),
         ("add a static file", lambda: (site / "static" / "robots.txt").write_text("User-agent: *\n")),
@@ -580,7 +587,7 @@ def test_editing_an_article_rerenders_only_the_pages_that_show_it(rebuilds, site
     append(article, "\nOne more sentence.\n")
     rendered = rebuilds.build()
     assert url in rendered
-    assert set(rendered) <= {url, "/articles/", "/"}, rendered
+    assert set(rendered) <= {url, "/articles/", "/", "/feed.xml"}, rendered
     assert not any(page.startswith("/conditions/") for page in rendered)
 
 
@@ -608,7 +615,8 @@ def test_only_files_whose_content_changed_are_rewritten(rebuilds, site):
     rebuilds.build()
     after = {path: path.stat().st_ino for path in output.rglob("*") if path.is_file()}
     rewritten = sorted(path.relative_to(output).as_posix() for path in after if before.get(path) != after[path])
-    assert rewritten == ["about/index.html", "sitemap.xml"]  # the sitemap lost the removed page
+    # The sitemap lost the removed page, and _headers its folder's caching rule.
+    assert rewritten == ["_headers", "about/index.html", "sitemap.xml"]
     assert set(before) - set(after) == {output / "extra" / "index.html"}
     assert not (output / "extra").exists()
 
