@@ -58,6 +58,7 @@ class Page:
     template: str
     title: str
     description: str
+    anchor: str = "{slug}"  # list pages: the id of each entry on it, so its url is /list/#anchor
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def load_collections(root: Path, kinds: tuple[Collection, ...], errors: ErrorCol
             if kind.item_page is not None:
                 attributes["url"] = kind.item_page.url.format(**attributes)
             elif kind.list_page is not None:
-                attributes["url"] = f"{kind.list_page.url}#{values['slug']}"
+                attributes["url"] = f"{kind.list_page.url}#{kind.list_page.anchor.format(**attributes)}"
             for name in kind.markdown:
                 attributes[f"{name}_html"] = ""  # filled in by the Markdown stage
             for name, value in attributes.items():

@@ -225,8 +225,9 @@ QUESTIONS = Collection(
     },
     references=(Reference("services", "services", back="questions"),),
     markdown=("answer",),
+    # Questions also appear inside other pages: "q-" keeps their ids apart from the pages' headings.
     list_page=Page("/questions/", "questions", "Questions and answers",
-                   "Answers to the questions clients ask most about massage, booking and insurance."),
+                   "Answers to the questions clients ask most about massage, booking and insurance.", anchor="q-{slug}"),
 )
 
 # One word of letters (José, Mary-Jane) or up to three initials (M. K.).

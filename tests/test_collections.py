@@ -280,6 +280,11 @@ def test_questions_page_lists_every_question_as_a_heading(site):
     assert main.find("em") is not None  # the answer's Markdown was rendered
 
 
+def test_each_question_has_an_anchor_apart_from_page_headings(site):
+    tree = site.page("/questions/")
+    assert tree.by_id("q-script") is not None and tree.by_id("q-how-long") is not None
+
+
 def test_service_pages_show_their_questions(site):
     medical = section(site.page("/services/medical-massage/").find("main"), "Questions about Medical massage")
     assert [text(h) for h in medical.find_all("h3")] == ["Do I need a script?", "How long is a session?"]
