@@ -60,9 +60,14 @@ def copy_fixture_site(destination: Path) -> Path:
 
 @dataclass(frozen=True)
 class Result:
+    """A run's exit code and output. `err` is stderr without the warnings (the
+    fixture and demo sites are full of example values, warnings by design);
+    `full_err` is all of it, for the tests of warnings."""
+
     code: int
     out: str
     err: str
+    full_err: str = ""
 
     def __iter__(self):  # so `code, out, err = run_build(...)` works
         return iter((self.code, self.out, self.err))
@@ -95,7 +100,7 @@ def run_cli(*args: str) -> Result:
             code = cli.main(list(args))
         except SystemExit as exit_:  # argparse exits for --help and usage errors
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
-    return Result(code, out.getvalue(), err.getvalue())
+    return Result(code, out.getvalue(), strip_warnings(err.getvalue()), err.getvalue())
 
 
 def run_build(root: Path, *args: str) -> Result:

@@ -23,6 +23,12 @@ DRAFT_ARTICLE = "content/articles/coming-soon.md"
 NY_EXTENT = "NY lies between latitude 40.48 and 45.02, longitude -79.77 and -71.85"
 
 
+def run_full(*args):
+    """(exit code, stdout, the whole of stderr, warnings included)."""
+    result = run_build(*args)
+    return result.code, result.out, result.full_err
+
+
 @dataclass(frozen=True)
 class Slip:
     edits: tuple
@@ -82,7 +88,7 @@ SLIPS = {
         "or leave them out"),
     "curly-quotes-in-directive": Slip(
         ((ABOUT, "::: call-to-action", "::: call-to-action heading=“Hi there”"),),
-        f"{ABOUT}:21: directive 'call-to-action': the value is in typographic quotes (“ ” or ‘ ’), which a "
+        f"{ABOUT}:25: directive 'call-to-action': the value is in typographic quotes (“ ” or ‘ ’), which a "
         'directive does not read as quotes; type straight quotes instead: ::: call-to-action heading="Hi there"'),
     # Markdown that renders as literal text.
     "space-between-link-text-and-url": Slip(
@@ -95,7 +101,7 @@ SLIPS = {
         "end it with ')': [our services](/services/)"),
     "indented-directive": Slip(
         ((ABOUT, "\n::: call-to-action", "\n  ::: call-to-action"),),
-        f"{ABOUT}:21:1: this directive line is indented, so it shows as text; "
+        f"{ABOUT}:25:1: this directive line is indented, so it shows as text; "
         "start the line with ':::' at the left margin, after a blank line"),
     # Links and images.
     "link-without-scheme": Slip(
@@ -262,14 +268,16 @@ FIXTURE_WARNINGS = [
     "examples); replace it with the real value before publishing",
     f"{CONFIG}:8:14: warning: 'https://booking.example.com/fixture' is an example address (example.com is "
     "reserved for examples); replace it with the real value before publishing",
+    f"{CONFIG}:41:21: warning: 'https://verify.example.org/lookup?profession=027&number={{number}}' is an example "
+    "address (example.org is reserved for examples); replace it with the real value before publishing",
 ]
 
 
 def test_example_values_are_warnings_that_do_not_stop_the_build(fixture_site):
-    code, out, err = run_build(fixture_site)
+    code, out, err = run_full(fixture_site)
     assert code == 0
-    assert err.splitlines() == FIXTURE_WARNINGS + ["7 warnings."]
-    assert out.endswith(" s (7 warnings: example values that must be replaced before publishing)\n")
+    assert err.splitlines() == FIXTURE_WARNINGS + ["8 warnings."]
+    assert out.endswith(" s (8 warnings: example values that must be replaced before publishing)\n")
     assert (fixture_site / "output/index.html").is_file()
 
 
@@ -277,10 +285,10 @@ def test_example_values_are_warnings_that_do_not_stop_the_build(fixture_site):
                                                  ("check", "Nothing was written.")])
 def test_strict_fails_on_warnings(prebuilt_fixture_site, command, left_alone):
     before = snapshot(prebuilt_fixture_site / "output")
-    code, out, err = run_build(prebuilt_fixture_site, command, "--strict")
+    code, out, err = run_full(prebuilt_fixture_site, command, "--strict")
     assert code == 1
     assert out == ""
-    assert err.splitlines() == FIXTURE_WARNINGS + ["7 warnings.", f"--strict: warnings fail the build. {left_alone}"]
+    assert err.splitlines() == FIXTURE_WARNINGS + ["8 warnings.", f"--strict: warnings fail the build. {left_alone}"]
     assert snapshot(prebuilt_fixture_site / "output") == before
 
 
@@ -297,23 +305,23 @@ def test_strict_passes_once_the_example_values_are_replaced(fixture_site):
 
 def test_warnings_come_after_the_errors(fixture_site):
     apply_edit(fixture_site, (ABOUT, "title:", "tittle:"))
-    code, _, err = run_build(fixture_site)
+    code, _, err = run_full(fixture_site)
     assert code == 1
     assert err.splitlines() == [f"{ABOUT}:2:1: unknown key 'tittle'; did you mean 'title'?", "1 error found.",
-                                *FIXTURE_WARNINGS, "7 warnings.", "The output folder was left as it was."]
+                                *FIXTURE_WARNINGS, "8 warnings.", "The output folder was left as it was."]
 
 
 def test_a_draft_is_not_scanned_unless_it_is_built(fixture_site):
     apply_edit(fixture_site, (DRAFT_ARTICLE, "This article is a draft.", "Call (315) 555-0150."))
-    code, _, err = run_build(fixture_site)
+    code, _, err = run_full(fixture_site)
     assert code == 0 and "coming-soon.md" not in err
-    code, _, err = run_build(fixture_site, "--drafts")
+    code, _, err = run_full(fixture_site, "--drafts")
     assert code == 0
     assert f"{DRAFT_ARTICLE}:8:6: warning: '(315) 555-0150' is a fictional phone number" in err
 
 
 def test_the_demo_site_warns_about_each_example_value(built_real_site):
-    err = built_real_site.result.err.splitlines()
+    err = built_real_site.result.full_err.splitlines()
     warnings = [line for line in err if ": warning: " in line]
     assert len(warnings) >= 16 and err == warnings + [f"{len(warnings)} warnings."]  # 16 in contact data alone
     assert ("content/data/locations.yaml:15:12: warning: '(315) 555-0142' is a fictional phone number (555-0100 to "
@@ -338,7 +346,7 @@ def test_a_page_dated_in_the_future_is_published_on_its_day(fixture_site):
     apply_edit(fixture_site, ("content/articles/winter-hours.md", None, FUTURE_ARTICLE))
     site = build_and_parse(fixture_site, "--today", "2026-12-19")
     assert site.result.code == 0, site.result.err
-    assert site.result.out.endswith("(7 warnings: example values that must be replaced before publishing; "
+    assert site.result.out.endswith("(8 warnings: example values that must be replaced before publishing; "
                                     "1 scheduled page, published on 2026-12-20)\n")
     assert "/articles/winter-hours/" not in site.pages
     listing = site.page("/articles/")
@@ -405,7 +413,7 @@ def test_expires_before_the_date_is_an_error(fixture_site):
 def test_today_must_be_a_date(fixture_site):
     code, _, err = run_build(fixture_site, "--today", "tomorrow")
     assert code == 2
-    assert "argument --today: 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24" in err
+    assert "argument --today: 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26" in err
 
 
 def test_an_apostrophe_in_a_directive_value_is_text(fixture_site):
@@ -434,11 +442,11 @@ def test_strict_may_come_before_the_command_or_without_one(prebuilt_fixture_site
 
 def test_a_date_years_ahead_is_a_warning(fixture_site):
     apply_edit(fixture_site, (ARTICLE, "date: 2026-03-03", "date: 2062-03-03"))
-    code, out, err = run_build(fixture_site, "--today", "2026-12-01")
+    code, out, err = run_full(fixture_site, "--today", "2026-12-01")
     assert code == 0
     assert (f"{ARTICLE}:4: warning: date: 2062-03-03 is more than a year away, so the page stays unpublished "
             "until then; check the year") in err.splitlines()
-    assert out.endswith("(8 warnings; 1 scheduled page, published on 2062-03-03)\n")
+    assert out.endswith("(9 warnings; 1 scheduled page, published on 2062-03-03)\n")
 
 
 @pytest.mark.parametrize("text", ["As Smith [1] (2019.) found", "Bring [optional] (if you have one) notes",
