@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 from typing import Callable
 
 import markdown
-from markdown.extensions.toc import TocExtension
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
@@ -26,6 +25,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import SiteError
+from .extensions import Features, LeanSmartyExtension, LeanTocExtension, features
 from .models import MarkdownOptions, TocEntry
 
 DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
@@ -231,15 +231,18 @@ class _RawHtmlPostprocessor(Postprocessor):
 
 
 class ComponentExtension(Extension):
-    def __init__(self, state: _PageState, render: Callable[[Directive], str], check_safety: bool):
+    def __init__(self, state: _PageState, render: Callable[[Directive], str], check_safety: bool,
+                 directives: bool = True):
         super().__init__()
         self.state = state
         self.render = render
         self.check_safety = check_safety
+        self.directives = directives  # False for a text without ':::', which can hold none
 
     def extendMarkdown(self, md):
-        md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
-        md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
+        if self.directives:
+            md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
+            md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
         if self.check_safety:
             md.treeprocessors.register(_SafetyTreeprocessor(md, self.state), "safety", 1)
             md.postprocessors.register(_RawHtmlPostprocessor(md, self.state), "raw_html_safety", 40)
@@ -253,37 +256,39 @@ def _flatten_toc(tokens) -> list[TocEntry]:
     return entries
 
 
-_SMARTY_TRIGGERS = re.compile(r"['\"]|--|\.\.\.")
-# Table delimiter rows and horizontal rules hold dashes smarty never sees.
-_RULE_LINES = re.compile(r"^[ \t|:*_-]*-[ \t|:*_-]*$", re.MULTILINE)
-
-
 class MarkdownRenderer:
     """The converter for the whole build, reset between documents.
 
-    smarty is the slowest extension by far (it runs a second inline pass over
-    every text node), so a twin converter without it renders documents that
-    hold nothing it would change: no quotes, no '--', no '...'.
+    Each document is converted by a converter with only the optional
+    extensions its text could use (see extensions.py: the same HTML, less
+    work), built on first need and kept for the build.
     """
 
     def __init__(self, options: MarkdownOptions, render_directive: Callable[[Directive], str]):
         self.state = _PageState()
-        self.md = self._converter(options, render_directive, options.smart_quotes)
-        self.md_plain = self._converter(options, render_directive, False) if options.smart_quotes else self.md
+        self.options = options
+        self.render_directive = render_directive
+        self._converters: dict[Features, markdown.Markdown] = {}
 
-    def _converter(self, options: MarkdownOptions, render_directive, smart_quotes: bool) -> markdown.Markdown:
-        extensions = [
-            "tables", "attr_list", "sane_lists", "fenced_code", "def_list",
-            TocExtension(toc_depth=options.toc_depth, permalink=False),
-            ComponentExtension(self.state, render_directive, check_safety=not options.allow_unsafe_html),
+    def _converter(self, needs: Features) -> markdown.Markdown:
+        extensions = [name for name, wanted in (("tables", needs.tables), ("attr_list", needs.attr_list),
+                                                ("sane_lists", True), ("fenced_code", needs.fenced_code),
+                                                ("def_list", needs.def_list)) if wanted]
+        extensions += [
+            LeanTocExtension(toc_depth=self.options.toc_depth, permalink=False),
+            ComponentExtension(self.state, self.render_directive, check_safety=not self.options.allow_unsafe_html,
+                               directives=needs.directives),
         ]
-        if smart_quotes:
-            extensions.append("smarty")
+        if needs.smarty:
+            extensions.append(LeanSmartyExtension())
         return markdown.Markdown(extensions=extensions, output_format="html")
 
     def convert(self, text: str, source: str, first_line: int) -> MarkdownResult:
         """Render one document's Markdown; problems come back in the result."""
-        md = self.md if _SMARTY_TRIGGERS.search(_RULE_LINES.sub("", text)) else self.md_plain
+        needs = features(text, self.options.smart_quotes)
+        md = self._converters.get(needs)
+        if md is None:
+            md = self._converters[needs] = self._converter(needs)
         md.reset()
         self.state.reset(source, text, first_line)
         html = md.convert(text)
