@@ -12,6 +12,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from .cache import CachedReuse
 from .errors import BuildFailed, SiteError
 from .pipeline import BuildOptions, RenderedSite, build_site
 from .writer import UnsafeOutput, check_output_location, write_site
@@ -38,6 +39,8 @@ def _common_options(for_command: bool) -> argparse.ArgumentParser:
     common.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL",
                         help="public address of the site, overriding base_url in site_config.yaml")
     common.add_argument("--drafts", action="store_true", default=default(False), help="include pages marked draft: true")
+    common.add_argument("--no-cache", action="store_true", default=default(False),
+                        help="convert all Markdown afresh, without the cache in .sitegen-cache/")
     common.add_argument("--debug", action="store_true", default=default(False),
                         help="show Python tracebacks for unexpected errors")
     return common
@@ -106,7 +109,7 @@ def _run(argv: list[str]) -> int:
             from .server import serve  # imported here: livereload is only needed for previews
 
             return serve(options, output, args.host, args.port, args.open, debug=args.debug)
-        return _build(options, output, write=args.command == "build")
+        return _build(options, output, write=args.command == "build", use_cache=not args.no_cache)
     except KeyboardInterrupt:
         raise  # reported by main()
     except Exception as exc:  # the last line of defence: no traceback unless asked
@@ -118,9 +121,11 @@ def _run(argv: list[str]) -> int:
         return EXIT_CONTENT
 
 
-def _build(options: BuildOptions, output: Path, write: bool) -> int:
+def _build(options: BuildOptions, output: Path, write: bool, use_cache: bool = True) -> int:
+    # `check` reads the cache but, writing nothing, does not add to it.
+    reuse = CachedReuse(options.root, write=write) if use_cache else None
     try:
-        site = build_site(options)
+        site = build_site(options, reuse)
     except BuildFailed as failed:
         print(format_errors(failed.errors), file=sys.stderr)
         print("The output folder was left as it was." if write else "Nothing was written.", file=sys.stderr)
