@@ -65,17 +65,18 @@ _ENTITIES = smarty.substitutions
 _Q = (_ENTITIES["left-single-quote"], _ENTITIES["right-single-quote"],
       _ENTITIES["left-double-quote"], _ENTITIES["right-double-quote"])
 _LSQUO, _RSQUO, _LDQUO, _RDQUO = _Q
-# (pattern, replacement parts, a character the pattern cannot match without),
-# in the order smarty's registry runs them: dashes, quotes, ellipses.
+# (pattern, replacement parts, a text the pattern cannot match without), in
+# the order smarty's registry runs them: dashes, quotes, ellipses. A leading
+# "^" means the pattern matches only at the start of the text.
 _SMARTY_PATTERNS = tuple((re.compile(pattern, re.DOTALL | re.UNICODE), replace, needs) for pattern, replace, needs in (
-    (r"(?<!-)---(?!-)", (_ENTITIES["mdash"],), "-"),
-    (r"(?<!-)--(?!-)", (_ENTITIES["ndash"],), "-"),
-    (smarty.singleQuoteStartRe, (_RSQUO,), "'"),
-    (smarty.doubleQuoteStartRe, (_RDQUO,), '"'),
-    (smarty.doubleQuoteSetsRe, (_LDQUO + _LSQUO,), '"'),
-    (smarty.singleQuoteSetsRe, (_LSQUO + _LDQUO,), '"'),
-    (smarty.doubleQuoteSetsRe2, (_RSQUO + _RDQUO,), '"'),
-    (smarty.singleQuoteSetsRe2, (_RDQUO + _RSQUO,), '"'),
+    (r"(?<!-)---(?!-)", (_ENTITIES["mdash"],), "---"),
+    (r"(?<!-)--(?!-)", (_ENTITIES["ndash"],), "--"),
+    (smarty.singleQuoteStartRe, (_RSQUO,), "^'"),
+    (smarty.doubleQuoteStartRe, (_RDQUO,), '^"'),
+    (smarty.doubleQuoteSetsRe, (_LDQUO + _LSQUO,), "\"'"),
+    (smarty.singleQuoteSetsRe, (_LSQUO + _LDQUO,), "'\""),
+    (smarty.doubleQuoteSetsRe2, (_RSQUO + _RDQUO,), "'\""),
+    (smarty.singleQuoteSetsRe2, (_RDQUO + _RSQUO,), "\"'"),
     (smarty.decadeAbbrRe, (_RSQUO,), "'"),
     (smarty.openingSingleQuotesRegex, (1, _LSQUO), "'"),
     (smarty.closingSingleQuotesRegex, (_RSQUO,), "'"),
@@ -85,7 +86,7 @@ _SMARTY_PATTERNS = tuple((re.compile(pattern, re.DOTALL | re.UNICODE), replace, 
     (smarty.closingDoubleQuotesRegex, (_RDQUO,), '"'),
     (smarty.closingDoubleQuotesRegex2, (_RDQUO,), '"'),
     (smarty.remainingDoubleQuotesRegex, (_LDQUO,), '"'),
-    (r"(?<!\.)\.{3}(?!\.)", (_ENTITIES["ellipsis"],), "."),
+    (r"(?<!\.)\.{3}(?!\.)", (_ENTITIES["ellipsis"],), "..."),
 ))
 # smarty's replacements hide behind inline placeholders (STX klzzwxh:NNNN ETX)
 # until its pass ends; later patterns see those characters, so ours are alike.
@@ -120,7 +121,7 @@ class _LeanSmartyTreeprocessor(Treeprocessor):
 def _educate(data: str, store) -> str:
     pieces: list[str] = []
     for pattern, replace, needs in _SMARTY_PATTERNS:
-        if needs not in data:
+        if not (data.startswith(needs[1]) if needs[0] == "^" else needs in data):
             continue
         position = 0
         while True:
