@@ -38,6 +38,7 @@ LAYOUT = """<!doctype html>
 """
 MENU = [{"url": f"/{name}/", "title": name.title()} for name in ("services", "conditions", "locations", "about")]
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where installed
 _converter: markdown.Markdown | None = None
 _template: jinja2.Template | None = None
 
@@ -52,7 +53,7 @@ def build_one(job: tuple[str, str]) -> None:
     source, output = job
     text = Path(source).read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
-    meta = yaml.safe_load(front)
+    meta = yaml.load(front, Loader=_YAML_LOADER)
     _converter.reset()
     html = _converter.convert(body)
     page = _template.render(title=meta["title"], description=meta.get("description", ""), menu=MENU,
