@@ -18,6 +18,8 @@ from .suggest import LinkSuggestions
 
 _ID = re.compile(r'\sid="([^"]*)"')
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_ID_OR_LINK = re.compile(r'\s(id|href|src)="([^"]*)"')  # both in one pass
+_SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _REQUIRED = (
     (re.compile(r"<html[^>]*\slang=\"[^\"]+\""), "an html lang attribute"),
     (re.compile(r"<title>[^<]+</title>"), "a <title>"),
@@ -77,8 +79,19 @@ class PageFacts:
         return self.ids.union(*(part.ids for part in self.shared)) if self.shared else self.ids
 
 
+def _ids_and_links(text: str) -> tuple[set[str], set[str]]:
+    ids, links = set(), set()
+    for name, value in _ID_OR_LINK.findall(text):
+        if name == "id":
+            ids.add(html.unescape(value) if "&" in value else value)
+        else:
+            links.add(value)
+    return ids, links
+
+
 def _layout_facts(text: str) -> LayoutFacts:
-    return LayoutFacts(frozenset(page_ids(text)), frozenset(_LINK.findall(text)), len(_H1.findall(text)))
+    ids, links = _ids_and_links(text)
+    return LayoutFacts(frozenset(ids), frozenset(links), len(_H1.findall(text)))
 
 
 def page_facts(page_html: str, layouts: dict[str, LayoutFacts] | None = None) -> PageFacts:
@@ -95,6 +108,8 @@ def page_facts(page_html: str, layouts: dict[str, LayoutFacts] | None = None) ->
     if layouts is None or head_end < 0 or main_start < 0 or main_end < main_start:
         return _whole_page_facts(page_html)
     head, main = page_html[:head_end], page_html[main_start:main_end]
+    head_ids, head_links = _ids_and_links(head)
+    main_ids, main_links = _ids_and_links(main)
     shared = []
     for text in (page_html[head_end:main_start], page_html[main_end:]):
         facts = layouts.get(text)
@@ -105,8 +120,8 @@ def page_facts(page_html: str, layouts: dict[str, LayoutFacts] | None = None) ->
     if missing:  # not in the head: look in the whole page, as the rule says
         missing = tuple(what for pattern, what in _REQUIRED if not pattern.search(page_html))
     return PageFacts(
-        ids=frozenset(page_ids(head)) | frozenset(page_ids(main)),
-        links=frozenset(_LINK.findall(head)) | frozenset(_LINK.findall(main)),
+        ids=frozenset(head_ids | main_ids),
+        links=frozenset(head_links | main_links),
         missing=missing,
         h1_count=len(_H1.findall(head)) + len(_H1.findall(main)),
         shared=tuple(shared),
@@ -120,6 +135,11 @@ def _whole_page_facts(page_html: str) -> PageFacts:
         missing=tuple(what for pattern, what in _REQUIRED if not pattern.search(page_html)),
         h1_count=len(_H1.findall(page_html)),
     )
+
+
+def _page_independent(href: str) -> bool:
+    """True when what the link leads to does not depend on the page it is on."""
+    return href.startswith("/") or _SCHEME_PREFIX.match(href) is not None
 
 
 class _LinkChecker:
@@ -146,7 +166,7 @@ class _LinkChecker:
 
     def problem(self, href: str, url: str) -> str:
         # Most links (menu, footer, cards) repeat on every page: resolve each once.
-        key = href if href.startswith("/") else (href, url)
+        key = href if _page_independent(href) else (href, url)
         resolved = self._resolved.get(key, _UNRESOLVED)
         if resolved is _UNRESOLVED:
             resolved = self._resolved[key] = _resolve(href, url)
@@ -223,7 +243,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
             pages_by_layout.setdefault(part, []).append(url)
     for part, urls in pages_by_layout.items():
         for href in part.links:
-            if href.startswith("/") and not checker.problem(href, urls[0]):
+            if _page_independent(href) and not checker.problem(href, urls[0]):
                 continue  # the same answer on every page: checked once
             for url in urls:
                 problem = checker.problem(href, url)
