@@ -79,20 +79,20 @@ def forget_previous_builds(site: Path) -> None:
         shutil.rmtree(site / name, ignore_errors=True)
 
 
-def median_run(runs: list[measure.Run]) -> tuple[float, float]:
-    return statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs)
+def median_run(runs: list[measure.Run]) -> tuple[float, float, float]:
+    """Median wall seconds, largest peak MiB, median CPU seconds."""
+    return (statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs),
+            statistics.median(r.cpu_seconds for r in runs))
 
 
 class Table:
     def __init__(self, pages: int):
         self.pages = pages
         self.rows: list[tuple[str, float, float | None]] = []
-        print(f"\n{'':2}{'what':<52} {'seconds':>8} {'ms/page':>8} {'peak MiB':>9}", flush=True)
+        print(f"\n{'':2}{'what':<52} {'seconds':>8} {'ms/page':>8} {'peak MiB':>9} {'CPU s':>7}", flush=True)
 
-    def add(self, what: str, seconds: float, peak: float | None = None, per_page: bool = True) -> float:
-        ms = f"{1000 * seconds / self.pages:8.2f}" if per_page else f"{'':8}"
-        mib = f"{peak:9.0f}" if peak is not None else f"{'':9}"
-        print(f"  {what:<52} {seconds:8.2f} {ms} {mib}", flush=True)
+    def add(self, what: str, seconds: float, peak: float, cpu: float) -> float:
+        print(f"  {what:<52} {seconds:8.2f} {1000 * seconds / self.pages:8.2f} {peak:9.0f} {cpu:7.2f}", flush=True)
         return seconds
 
 
@@ -118,26 +118,25 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         for name, command in commands.items():
             shutil.rmtree(folder / "yardstick", ignore_errors=True)
             runs[name].append(measure.run(command))
-    cold, cold_peak = median_run(runs["cold"])
-    table.add("sitegen cold build (median)", cold, cold_peak)
-    no_change, no_change_peak = median_run([sitegen(site) for _ in range(args.runs)])
-    table.add("sitegen no-change rebuild", no_change, no_change_peak)
+    cold, cold_peak, cold_cpu = median_run(runs["cold"])
+    table.add("sitegen cold build (median)", cold, cold_peak, cold_cpu)
+    no_change, *no_change_rest = median_run([sitegen(site) for _ in range(args.runs)])
+    table.add("sitegen no-change rebuild", no_change, *no_change_rest)
     edits = []
     for number in range(args.runs):
         page = site / "content" / "pages" / source_name
         page.write_text(page.read_text(encoding="utf-8") + EDIT.replace("One", f"Edit {number}:"), encoding="utf-8")
         edits.append(sitegen(site))
-    one_edit, one_edit_peak = median_run(edits)
-    table.add("sitegen one-edit rebuild", one_edit, one_edit_peak)
+    table.add("sitegen one-edit rebuild", *median_run(edits))
 
     ratios = []
     yardstick = median_run(runs["yardstick"])
     table.add("yardstick: Python-Markdown + Jinja, 2 processes", *yardstick)
-    ratios.append(f"cold build / yardstick {cold / yardstick[0]:.2f}x")
+    ratios.append(f"cold build / yardstick {cold / yardstick[0]:.2f}x (CPU time {cold_cpu / yardstick[2]:.2f}x)")
     if "eleventy" in runs:
         eleventy = median_run(runs["eleventy"])
         table.add(f"Eleventy {tools['eleventy_version']} build", *eleventy)
-        ratios.append(f"cold build / Eleventy {cold / eleventy[0]:.2f}x")
+        ratios.append(f"cold build / Eleventy {cold / eleventy[0]:.2f}x (CPU time {cold_cpu / eleventy[2]:.2f}x)")
     if "hugo" in runs:
         hugo_cold = median_run(runs["hugo"])
         table.add(f"Hugo {tools['hugo_version']} build", *hugo_cold)
@@ -152,7 +151,8 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         (site / "content" / "pages" / path.name).rename(moved / path.name)
     failing = sitegen(site, "check")
     broken = failing.output.count("leads to no page on this site")
-    table.add(f"sitegen check, {pages} pages moved ({broken} broken links)", failing.seconds, failing.peak_mib)
+    table.add(f"sitegen check, {pages} pages moved ({broken} broken links)", failing.seconds, failing.peak_mib,
+              failing.cpu_seconds)
     if failing.returncode != 1 or not broken:
         print("  (the check did not report the broken links)")
     for path in moved.glob("*.md"):

@@ -25,6 +25,7 @@ PROC = Path("/proc")
 class Run:
     seconds: float
     peak_mib: float
+    cpu_seconds: float  # user + system time of the command and every process it waited for
     returncode: int
     output: str
 
@@ -60,7 +61,8 @@ def tree_rss(root: int) -> int:
 
 def run(command: list[str], cwd: Path | None = None, env: dict | None = None, capture: bool = False) -> Run:
     """Run `command`; wall seconds and the peak RSS of its process tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     # Output goes to a file, not a pipe: a pipe nobody reads fills up and stalls the command.
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         started = time.perf_counter()
@@ -79,6 +81,7 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None, ca
         seconds = time.perf_counter() - started
         log.seek(0)
         output = log.read()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if not peak:
-        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
-    return Run(seconds, peak / 2**20, process.returncode, output)
+        peak = max(before, usage.ru_maxrss) * 1024
+    return Run(seconds, peak / 2**20, usage.ru_utime + usage.ru_stime - cpu_before, process.returncode, output)
