@@ -4,8 +4,9 @@ Stored in `.sitegen-cache/markdown.sqlite3` in the site folder (git-ignored).
 An entry is keyed by a hash of everything its result depends on: the text,
 its file and first line (errors name them), the Markdown options, the
 versions of Python and Python-Markdown, and the source of the modules that
-convert. A document with directives (`:::`) also reads the site's data and
-templates, so it is not cached: it is converted on every build.
+convert and check. A document with directives (`:::`) or data words (`{{ }}`)
+also reads the site's data and templates, so it is not cached: it is
+converted on every build.
 
 The cache never decides what a page looks like, only whether a conversion
 can be skipped: a missing, unreadable, corrupt, truncated or old-format
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import markdown as python_markdown
 
-from . import extensions, markup
+from . import extensions, markup, sanitize
 from .errors import SiteError
 from .markup import MarkdownRenderer, MarkdownResult
 from .models import TocEntry
@@ -31,12 +32,12 @@ from .pipeline import Reuse
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "markdown.sqlite3"
-FORMAT = 1
+FORMAT = 2
 
 
 def _code_version() -> str:
     digest = hashlib.sha256()
-    for module in (markup, extensions):
+    for module in (markup, extensions, sanitize):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -49,8 +50,8 @@ class MarkdownCache:
         self._versions = json.dumps([FORMAT, sys.version_info[:2], python_markdown.__version__, _code_version()])
 
     def key(self, renderer: MarkdownRenderer, text: str, source: str, first_line: int) -> str | None:
-        if ":::" in text:
-            return None  # a directive reads data and templates: always converted
+        if ":::" in text or "{{" in text:
+            return None  # directives and data words read data and templates: always converted
         options = renderer.options
         material = json.dumps([self._versions, options.smart_quotes, options.toc_depth, options.allow_unsafe_html,
                                source, first_line, text])
@@ -129,13 +130,14 @@ class MarkdownCache:
 
 def _encode(result: MarkdownResult) -> str:
     return json.dumps([result.html, [[entry.level, entry.id, entry.title] for entry in result.toc],
-                       [[e.path, e.line, e.column, e.message, e.hint] for e in result.errors]])
+                       [[e.path, e.line, e.column, e.message, e.hint] for e in result.errors], list(result.components)])
 
 
 def _decode(value: str) -> MarkdownResult | None:
     try:
-        html, toc, errors = json.loads(value)
-        return MarkdownResult(html, tuple(TocEntry(*entry) for entry in toc), [SiteError(*error) for error in errors])
+        html, toc, errors, components = json.loads(value)
+        return MarkdownResult(html, tuple(TocEntry(*entry) for entry in toc), [SiteError(*error) for error in errors],
+                              tuple(components))
     except (ValueError, TypeError):
         return None
 

@@ -7,13 +7,14 @@ with a converter configured the plain way and compares.
 - `features(text)` tells by cheap text tests which optional extensions could
   change this document. An extension whose trigger text is absent cannot
   match anything (attr_list needs '{', def_list a line starting with ':',
-  fenced_code a ``` or ~~~ fence, tables a '|', directives ':::'), so
+  fenced_code a ``` or ~~~ fence, tables a '|', directives ':::', data
+  words '{{'), so
   leaving it out gives the same HTML, faster. The tests err towards keeping
   an extension.
 - `LeanSmartyExtension` gives smarty's output in one cheap pass per text
   node. smarty runs a second inline-pattern pass over the whole tree and
-  stores every curly quote in the HTML stash, which the raw-HTML safety check
-  and every heading of the toc then read again: about 2 ms a page of prose.
+  stores every curly quote in the HTML stash, which every heading of the toc
+  then reads again: about 2 ms a page of prose.
   Here its 18 patterns run in smarty's order, with smarty's placeholder
   characters standing in for replaced text, so every pattern sees exactly the
   text it sees under smarty; each entity is stashed once per document.
@@ -45,6 +46,7 @@ class Features:
     fenced_code: bool
     tables: bool
     directives: bool
+    words: bool  # `{{ name }}` data words
     smarty: bool
 
 
@@ -55,7 +57,9 @@ def features(text: str, smart_quotes: bool) -> Features:
         fenced_code="```" in text or "~~~" in text,
         tables="|" in text,
         directives=":::" in text,
-        smarty=smart_quotes and ("'" in text or '"' in text or "--" in text or "..." in text),
+        words="{{" in text,
+        # A data word's text may bring quotes of its own, which smarty then sees.
+        smarty=smart_quotes and ("'" in text or '"' in text or "--" in text or "..." in text or "{{" in text),
     )
 
 
@@ -156,11 +160,7 @@ class _LeanTocTreeprocessor(TocTreeprocessor):
                 used_ids.add(el.attrib["id"])
             if "data-toc-label" in el.attrib or (self.marker and el.text and self.marker in el.text):
                 return super().run(doc)  # rare: toc's own code, with its HTML
-        # The raw-HTML safety check only reads the text; the document's own
-        # postprocessor pass runs it once, so it need not run on every heading.
-        registry = self.md.postprocessors
-        check_only = registry["raw_html_safety"] if "raw_html_safety" in registry else None
-        postprocessors = [pp for pp in registry if pp is not check_only]
+        postprocessors = list(self.md.postprocessors)
         id_counters: dict[str, int] = {}
         toc_tokens = []
         for el in doc.iter():

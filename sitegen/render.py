@@ -26,6 +26,8 @@ class PageInfo:
     body_html: Markup
     toc: tuple[TocEntry, ...]
     breadcrumbs: tuple[NavItem, ...]
+    # Components the page's Markdown placed ('call-to-action', ...): a layout does not add them again.
+    components: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,8 @@ class BuildInfo:
     drafts: bool
 
 
-def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> PageInfo:
+def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
+              components: frozenset[str] = frozenset()) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
     body = getattr(record, "body_html", "") or ""
@@ -53,6 +56,7 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> 
         body_html=Markup(body),
         toc=document.toc if document else (),
         breadcrumbs=breadcrumbs,
+        components=components,
     )
 
 
