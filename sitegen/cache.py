@@ -149,11 +149,16 @@ def _ignore_in_git(folder: Path) -> None:
 
 
 class CachedReuse(Reuse):
-    """A clean build that takes Markdown results from the persistent cache when their inputs match."""
+    """A clean build that takes Markdown results from the persistent cache when their inputs match.
 
-    def __init__(self, root: Path, write: bool = True):
+    New results are kept until `save()`: the command line saves them once the
+    build has an outcome, and not when it refuses to touch anything.
+    """
+
+    def __init__(self, root: Path):
         self.cache = MarkdownCache(root)
-        self.write = write
+        self._new: dict[str, MarkdownResult] = {}
+        self._used: set[str] = set()
 
     def convert_all(self, markdown: MarkdownRenderer, jobs: list[tuple[str, str, int]]) -> list[MarkdownResult]:
         keys = [self.cache.key(markdown, *job) for job in jobs]
@@ -163,8 +168,12 @@ class CachedReuse(Reuse):
         results: list[MarkdownResult | None] = [cached.get(key) if key else None for key in keys]
         for index, result in zip(missing, fresh):
             results[index] = result
-        if self.write:
-            new = {keys[index]: results[index] for index in missing if keys[index]}
-            if new:
-                self.cache.store(new, {key for key in keys if key})
+        self._new.update((keys[index], results[index]) for index in missing if keys[index])
+        self._used.update(key for key in keys if key)
         return results
+
+    def save(self) -> None:
+        """Store the results this build converted (nothing if it converted none)."""
+        if self._new:
+            self.cache.store(self._new, self._used)
+            self._new = {}

@@ -128,11 +128,12 @@ def _run(argv: list[str]) -> int:
 
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True) -> int:
-    # `check` reads the cache but, writing nothing, does not add to it.
-    reuse = CachedReuse(options.root, write=write) if use_cache else None
+    reuse = CachedReuse(options.root) if use_cache else None
     try:
         site = build_site(options, reuse)
     except BuildFailed as failed:
+        if reuse and write:  # the next build, after the fix, converts only what changed
+            reuse.save()
         print(format_errors(failed.errors), file=sys.stderr)
         print("The output folder was left as it was." if write else "Nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
@@ -152,11 +153,13 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
         except OSError as exc:
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT
+        if reuse:
+            reuse.save()
         print(_summary(site, f"into {_display(output)}"))
     else:
         with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
             write_site(Path(scratch) / "site", site.pages, site.static_files)
-        print(_summary(site, "checked; nothing written"))
+        print(_summary(site, "checked; nothing written"))  # `check` reads the cache, adds nothing
     return EXIT_OK
 
 

@@ -20,11 +20,14 @@ MISTAKES = ["[a broken link](/no-such-page/)", "<script>alert(1)</script>", ":::
 
 
 def _build(root, reuse=None):
-    """Pages, or the errors, of one build."""
+    """Pages, or the errors, of one build (saving what a cached build converted)."""
     try:
         return build_site(BuildOptions(root), reuse).pages
     except BuildFailed as failed:
         return [str(error) for error in failed.errors]
+    finally:
+        if reuse is not None:
+            reuse.save()
 
 
 def _random_body(rng: random.Random, mistakes: bool = True) -> str:
