@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from posixpath import normpath
+from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import ErrorCollector, did_you_mean
@@ -35,10 +36,18 @@ def page_ids(page_html: str) -> set[str]:
     return {html.unescape(value) for value in _ID.findall(page_html)}
 
 
-def _resolve(href: str, page_url: str) -> tuple[str, str] | None:
+class _Malformed(str):
+    """What _resolve returns for a link no browser could follow: why not."""
+
+
+def _resolve(href: str, page_url: str) -> tuple[str, str] | _Malformed | None:
     """(target URL path, fragment) for an internal link, None for external ones."""
     href = html.unescape(href)
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+        parts.port  # noqa: B018 -- raises for a port that is not a number
+    except ValueError as exc:
+        return _Malformed(str(exc))
     if parts.scheme or parts.netloc:
         return None
     if not parts.path:
@@ -142,64 +151,26 @@ def _page_independent(href: str) -> bool:
     return href.startswith("/") or _SCHEME_PREFIX.match(href) is not None
 
 
-class _LinkChecker:
-    """Says what is wrong with one link, if anything; remembers what does not depend on the page."""
+# (text to look for, the template a page was rendered with) -> (template file, line):
+# where the templates hold that text, or line 1 of the page's template.
+LocateInTemplates = Callable[[str, str], tuple[str, int]]
 
-    def __init__(self, pages: dict, static_urls: set[str], facts_by_url: dict[str, PageFacts]):
-        self.pages = pages
-        self.static_urls = static_urls
-        self.facts_by_url = facts_by_url
-        self.suggestions = LinkSuggestions(pages)
-        self._resolved: dict = {}
-        self._ids: dict[str, frozenset[str]] = {}
 
-    def ids_of(self, url: str) -> frozenset[str]:
-        ids = self._ids.get(url)
-        if ids is None:
-            facts = self.facts_by_url.get(url)
-            ids = self._ids[url] = facts.all_ids() if facts else frozenset()
-        return ids
-
-    def has_id(self, url: str, fragment: str) -> bool:
-        facts = self.facts_by_url.get(url)
-        return facts is not None and (fragment in facts.ids or any(fragment in part.ids for part in facts.shared))
-
-    def problem(self, href: str, url: str) -> str:
-        # Most links (menu, footer, cards) repeat on every page: resolve each once.
-        key = href if _page_independent(href) else (href, url)
-        resolved = self._resolved.get(key, _UNRESOLVED)
-        if resolved is _UNRESOLVED:
-            resolved = self._resolved[key] = _resolve(href, url)
-        if resolved is None:
-            return ""
-        target, fragment = resolved
-        if target in self.pages:
-            if fragment and not self.has_id(target, fragment):
-                problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
-                suggestion = did_you_mean(fragment, self.ids_of(target))
-                if suggestion:
-                    problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
-                return problem
-            return ""
-        if target in self.static_urls:
-            return f"the link '{href}' has a #fragment, but {target} is not a page" if fragment else ""
-        if target + "/" in self.pages:
-            return f"the link '{href}' leads to no page; did you mean '{target}/'?"
-        problem = f"the link '{href}' leads to no page on this site"
-        suggestion = self.suggestions.hint(target)
-        return f"{problem}; {suggestion}" if suggestion else problem
+def _first_line_of(needle: str, template_file: str) -> tuple[str, int]:
+    return f"templates/{template_file}", 1
 
 
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
                 config_links: dict[str, tuple[str, int]] | None = None,
-                facts_cache: dict[str, PageFacts] | None = None) -> None:
+                facts_cache: dict[str, PageFacts] | None = None,
+                locate: LocateInTemplates = _first_line_of) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
     Markdown line that holds it when there is one, at the configuration line
     for links that come from site_config.yaml (`config_links`: href -> (file,
-    line)), otherwise once per template and target. Links of the layout
-    that many pages share are checked once for all of them.
+    line)), otherwise once per template line and target (`locate` finds the line).
+    Links of the layout that many pages share are checked once for all of them.
     """
     config_links = config_links or {}
     # The live preview passes the cache of its previous rebuild: an unchanged
@@ -214,9 +185,21 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     if facts_cache is not None:
         facts_cache.clear()
         facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items())
-    checker = _LinkChecker(pages, static_urls, facts_by_url)
-    reported_template_links: set[tuple[str, str]] = set()
+    ids_by_url = {url: facts.all_ids() for url, facts in facts_by_url.items()}
+    suggestions = LinkSuggestions(pages)
+    reported_template_problems: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
+    resolved_links: dict = {}
+
+    def problem_of(href: str, url: str) -> str:
+        # Most links (menu, footer, cards) repeat on every page: resolve each once.
+        key = href if _page_independent(href) else (href, url)
+        resolved = resolved_links.get(key, _UNRESOLVED)
+        if resolved is _UNRESOLVED:
+            resolved = resolved_links[key] = _resolve(href, url)
+        if resolved is None:
+            return ""
+        return _link_problem(href, resolved, pages, static_urls, ids_by_url, suggestions)
 
     def report(route: Route, href: str, problem: str) -> None:
         if href in config_links:
@@ -225,33 +208,63 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 path, line = config_links[href]
                 errors.add(path, line, 0, problem)
         else:
-            _report_link(route, href, problem, errors, reported_template_links)
+            _report_link(route, href, problem, errors, reported_template_problems, locate)
 
     pages_by_layout: dict[LayoutFacts, list[str]] = {}
     for url, facts in facts_by_url.items():
         route = pages[url][0]
         for what in facts.missing:
-            errors.add(f"templates/{route.template_file}", 0, 0, f"{url} has no {what}")
+            if (route.template, what) not in reported_template_problems:
+                reported_template_problems.add((route.template, what))
+                errors.add(f"templates/{route.template_file}", 1, 0,
+                           f"pages made with this template lack {what} (first seen on {url})",
+                           f"keep {{% extends \"base.html\" %}} on its first line, or give it {what}")
         h1_count = facts.h1_count + sum(part.h1_count for part in facts.shared)
         if h1_count != 1:
-            _report_h1(route, h1_count, errors)
+            _report_h1(route, h1_count, errors, reported_template_problems, locate)
         for href in facts.links:
-            problem = checker.problem(href, url)
+            problem = problem_of(href, url)
             if problem:
                 report(route, href, problem)
         for part in facts.shared:
             pages_by_layout.setdefault(part, []).append(url)
+    # The layout around <main> (menu, footer) is shared by many pages: a link
+    # that leads to the same place from every page is checked once for all.
     for part, urls in pages_by_layout.items():
         for href in part.links:
-            if _page_independent(href) and not checker.problem(href, urls[0]):
-                continue  # the same answer on every page: checked once
+            if _page_independent(href) and not problem_of(href, urls[0]):
+                continue
             for url in urls:
-                problem = checker.problem(href, url)
+                problem = problem_of(href, url)
                 if problem:
                     report(pages[url][0], href, problem)
 
 
-def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set) -> None:
+def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],
+                  ids_by_url: dict[str, frozenset[str]], suggestions: LinkSuggestions) -> str:
+    """What is wrong with an internal link, or '' if it leads somewhere."""
+    if isinstance(resolved, _Malformed):
+        return f"the link '{href}' is not a valid address ({resolved})"
+    target, fragment = resolved
+    if target in pages:
+        if fragment and fragment not in ids_by_url.get(target, ()):
+            problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
+            suggestion = did_you_mean(fragment, ids_by_url.get(target, ()))
+            if suggestion:
+                problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
+            return problem
+        return ""
+    if target in static_urls:
+        return f"the link '{href}' has a #fragment, but {target} is not a page" if fragment else ""
+    if target + "/" in pages:
+        return f"the link '{href}' leads to no page; did you mean '{target}/'?"
+    problem = f"the link '{href}' leads to no page on this site"
+    suggestion = suggestions.hint(target)
+    return f"{problem}; {suggestion}" if suggestion else problem
+
+
+def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set,
+                 locate: LocateInTemplates) -> None:
     raw = html.unescape(href)
     for path, text, first_line in route.markdown_sources:
         for needle in (f"]({raw}", f"({raw}", f'"{raw}"', raw):
@@ -259,16 +272,16 @@ def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, 
             if index >= 0:
                 errors.add(path, first_line + text.count("\n", 0, index), 0, problem)
                 return
-    key = (route.template, href)
-    if key not in seen:
-        seen.add(key)
-        errors.add(f"templates/{route.template_file}", 0, 0, f"{problem} (first seen on {route.url})")
+    path, line = locate(f'"{href}"', route.template_file)
+    if (path, line, href) not in seen:
+        seen.add((path, line, href))
+        errors.add(path, line, 0, f"{problem} (first seen on {route.url})")
 
 
 _MARKDOWN_H1 = re.compile(r"^(?:#[ \t]+\S|<h1[\s>])|^[^\n]+\n=+[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
-def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
+def _report_h1(route: Route, count: int, errors: ErrorCollector, seen: set, locate: LocateInTemplates) -> None:
     """Blame a heading written in Markdown when there is one, else the template."""
     hint = "the title is the page's only h1; start headings in the text with ##"
     for path, text, first_line in route.markdown_sources:
@@ -277,5 +290,7 @@ def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
             line = first_line + text.count("\n", 0, match.start())
             errors.add(path, line, 0, f"a level-1 heading here makes {count} <h1> headings on {route.url}", hint)
             return
-    errors.add(f"templates/{route.template_file}", 0, 0,
-               f"{route.url} has {count} <h1> headings; a page needs exactly one")
+    path, line = locate("<h1", route.template_file)
+    if (path, line, "h1") not in seen:
+        seen.add((path, line, "h1"))
+        errors.add(path, line, 0, f"{route.url} has {count} <h1> headings; a page needs exactly one")
