@@ -11,7 +11,7 @@ import jinja2
 from jinja2 import nodes
 
 from .errors import SiteError
-from .structured_data import local_business
+from .structured_data import local_business, service_offers
 
 TEMPLATE_DIR = "templates"
 
@@ -58,6 +58,7 @@ def create_environment(root: Path) -> jinja2.Environment:
     )
     env.filters["date_display"] = date_display
     env.globals["local_business"] = local_business
+    env.globals["service_offers"] = service_offers
     return env
 
 
