@@ -73,7 +73,7 @@ MARKDOWN = Record({
     "smart_quotes": Field(Boolean(), "turn straight quotes and -- into typographic ones", False, True),
     "toc_depth": Field(Text(pattern=r"[1-6](?:-[1-6])?", expected="a heading range such as 2-3"),
                        "heading levels listed in a page's table of contents", False, "2-3"),
-    "allow_unsafe_html": Field(Boolean(), "allow any raw HTML in Markdown, unchecked (off: scripts, iframes and on* attributes are errors)", False, False),
+    "allow_unsafe_html": Field(Boolean(), "turn off the check of HTML and links in Markdown (the page policy still blocks scripts)", False, False),
 }, name="Markdown option list")
 
 DEFAULT_MARKDOWN = {"smart_quotes": True, "toc_depth": "2-3", "allow_unsafe_html": False}

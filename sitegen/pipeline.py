@@ -26,7 +26,7 @@ from .assets import fingerprint
 from .checks import check_pages, page_ids
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import load_documents
+from .content import listing_order, load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
 from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
@@ -34,8 +34,10 @@ from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
 from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
+from .policy import PagePolicy
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
+from .sourcetree import body_file_problem, check_source_tree
 from .templating import TEMPLATE_DIR, create_environment, template_error
 from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
@@ -130,7 +132,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     errors = ErrorCollector()
     reuse = reuse or Reuse()
 
-    # Load and validate.
+    # Load and validate; nothing is read through a link that leads out of the site.
+    check_source_tree(root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
     documents = reuse.load_documents(root, errors)
     data = reuse.load_data(root, errors, config.booking_url if config else "",
@@ -149,10 +154,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
-        url = "/" + relative
-        if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
-            errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
-                       "rename or move it")
+        plan.add_static(relative, f"{STATIC_DIR}/{relative}")
     if redirects and REDIRECT_RULES_FILE in static_files:
         errors.add(f"{STATIC_DIR}/{REDIRECT_RULES_FILE}", 0, 0, f"the build writes {REDIRECT_RULES_FILE} from {REDIRECTS_FILE}",
                    f"move these rules into {REDIRECTS_FILE} and delete this file")
@@ -166,7 +168,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Fingerprint assets (not in the live preview, which caches nothing), render Markdown, then pages.
     static_files, asset_url = fingerprint(static_files, enabled=not options.serving)
-    articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
+    articles = listing_order(d for d in published if d.kind == "article")
     site_context = {
         "site": config,
         "services": data.services,
@@ -195,12 +197,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     placed = _render_markdown(markdown, published, data.bodies, reuse, errors)
 
     rendered: dict[str, tuple[Route, str]] = {}
+    policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()))
         try:
-            rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
+            html = reuse.render(templates[route.template], route, page, site_context)
+            rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
         except Exception as exc:  # a template may raise anything; report it at its line
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
@@ -344,11 +348,11 @@ def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse
 
 
 def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
-    content = (root / "content").resolve()
-    path = (content / relative).resolve()
-    if content not in path.parents:
-        errors.add(referrer, line, 0, f"body_file '{relative}' is outside content/", "give a path inside content/, e.g. services/x.md")
+    problem = body_file_problem(root, relative)
+    if problem is not None:
+        errors.add(referrer, line, 0, *problem)
         return None
+    path = (root / "content" / relative).resolve()
     rel = path.relative_to(root.resolve()).as_posix()
     try:
         return read_text(path.read_bytes(), rel), rel, 1

@@ -161,8 +161,8 @@ def test_every_file_gets_exactly_one_cache_rule_immutable_only_when_fingerprinte
                    if "Cache-Control" in dict(values)]
     urls = []
     for relative in snapshot(output):
-        if relative in ("_headers", "_redirects"):
-            continue  # read by the host, never served
+        if relative in ("_headers", "_redirects") or relative.startswith("."):
+            continue  # read by the host, never served; the writer's marker of a build
         url = "/" + relative
         urls.append(url[: -len("index.html")] if url.endswith("/index.html") else url)
     fingerprinted = [url for url in urls if re.search(r"\.[0-9a-f]{10}\.(css|js)$", url)]
