@@ -86,8 +86,8 @@ class _PageState:
         self.first_line = first_line
         self.directive_lines: deque[int] = deque()
         self.component_stash: set[int] = set()
-        self.placed: list[str] = []  # names of the directives placed, in order
         self.components: dict[str, str] = {}  # marker -> the component's HTML
+        self.placed: list[str] = []  # names of the directives placed
         self.errors: list[SiteError] = []
         # Code samples are text on the page: a problem is sought outside them first.
         self._searchable = (_CODE.sub(_blank_out, text).lower(), text.lower())

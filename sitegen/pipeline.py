@@ -33,8 +33,8 @@ from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
-from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
 from .policy import PagePolicy
+from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .sourcetree import body_file_problem, check_source_tree
