@@ -1,8 +1,10 @@
 """The build, stage by stage: load -> validate -> plan routes -> render -> check.
 
 Writing is left to the caller (`build` writes, `check` does not), so every
-stage here works in memory. Problems are collected across a stage and raised
-together as BuildFailed.
+stage here works in memory. Problems are collected across the whole run and
+raised together as BuildFailed: each stage runs on whatever the earlier ones
+could load, as long as what is missing cannot cause false alarms (a link to a
+page whose front matter is broken is not reported as broken).
 
 The expensive steps (loading documents and data, compiling templates,
 converting Markdown, rendering a page) go through a `Reuse` object. The one
@@ -24,21 +26,22 @@ from markupsafe import escape
 
 from .assets import fingerprint
 from .checks import check_pages, page_ids
-from .components import ComponentRenderer, comparison_table, condition_matrix
+from .collections import Collection, SiteData, collection_routes, document_context, load_collections
+from .components import ComponentRenderer
 from .config import CONFIG_FILE, load_config
-from .content import listing_order, load_documents
-from .data import SiteData, load_data
-from .errors import BuildFailed, ErrorCollector
+from .content import load_documents
+from .errors import BuildFailed, ErrorCollector, Problem, SiteError
 from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
+from .kinds import KINDS
 from .markup import Directive, MarkdownRenderer, MarkdownResult
-from .models import Document, MarkdownOptions, NavItem
+from .models import Document, MarkdownOptions, NavItem, SiteConfig
 from .parallel import convert_all
 from .policy import PagePolicy
 from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .sourcetree import body_file_problem, check_source_tree
-from .templating import TEMPLATE_DIR, create_environment, template_error
+from .templating import TEMPLATE_DIR, create_environment, template_error, template_loops
 from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
 
@@ -52,6 +55,8 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     serving: bool = False
+    kinds: tuple[Collection, ...] = KINDS  # the kinds of content the site may have (kinds.py)
+    today: date | None = None  # the day the site is built for (None: today); dated content follows it
 
 
 @dataclass(slots=True)
@@ -96,12 +101,12 @@ class Reuse:
     # HTML -> what the checks read from it, kept between builds (None: not kept).
     page_facts_cache: dict | None = None
 
-    def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
-        return load_documents(root, errors)
+    def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
+        return load_documents(root, kinds, errors)
 
-    def load_data(self, root: Path, errors: ErrorCollector, default_booking_url: str,
+    def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
-        return load_data(root, errors, default_booking_url, read_body_file)
+        return load_collections(root, kinds, errors, config, read_body_file)
 
     def environment(self, root: Path) -> jinja2.Environment:
         return create_environment(root)
@@ -131,81 +136,91 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     root = options.root
     errors = ErrorCollector()
     reuse = reuse or Reuse()
+    today = options.today or date.today()
 
     # Load and validate; nothing is read through a link that leads out of the site.
     check_source_tree(root, errors)
     if errors:
         raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
-    documents = reuse.load_documents(root, errors)
-    data = reuse.load_data(root, errors, config.booking_url if config else "",
+    config_ok = config is not None and not errors
+    documents = reuse.load_documents(root, options.kinds, errors)
+    before_data = len(errors)
+    data = reuse.load_data(root, options.kinds, errors, config,
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
+    data_ok = data is not None and len(errors) == before_data
     static_files = _collect_static(root)
     redirects = load_redirects(root, errors)
-    if errors or config is None or data is None:
-        raise BuildFailed(errors.sorted())
+    loaded = not errors and config_ok and data_ok
 
     # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
-    words = data_words(data.locations)
-    config = fill_config_words(root, config, words, errors)
-    documents = [fill_document_words(document, words, errors) for document in documents]
+    words = data_words(data.records.get("locations", [])) if data is not None else {}
+    if data is not None:
+        if config is not None:
+            config = fill_config_words(root, config, words, errors)
+        documents = [fill_document_words(document, words, errors) for document in documents]
 
-    # Plan routes.
+    # Plan routes, from whatever loaded: two valid sources that collide are
+    # reported beside the mistakes in other files.
     published = [d for d in documents if options.drafts or not d.draft]
-    plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
+    plan = _plan_routes(published, options.kinds, data, "robots.txt" in static_files, errors)
     for relative in static_files:
         plan.add_static(relative, f"{STATIC_DIR}/{relative}")
     if redirects and REDIRECT_RULES_FILE in static_files:
         errors.add(f"{STATIC_DIR}/{REDIRECT_RULES_FILE}", 0, 0, f"the build writes {REDIRECT_RULES_FILE} from {REDIRECTS_FILE}",
                    f"move these rules into {REDIRECTS_FILE} and delete this file")
-    check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files}, errors)
-    _check_navigation(root, _config_links(config), plan, errors)
+    if loaded:  # else a page that failed to load would look missing to the menu and the redirects
+        check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files},
+                        errors)
+        _check_navigation(root, _config_links(config), plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
     redirect_template = _load_redirect_template(env, root, errors) if redirects else None
-    if errors:
+    if not (config_ok and data_ok):  # directives would miss what failed to load: false alarms
         raise BuildFailed(errors.sorted())
+    ready = not errors
 
     # Fingerprint assets (not in the live preview, which caches nothing), render Markdown, then pages.
     static_files, asset_url = fingerprint(static_files, enabled=not options.serving)
-    articles = listing_order(d for d in published if d.kind == "article")
     site_context = {
         "site": config,
-        "services": data.services,
-        "conditions": data.conditions,
-        "locations": data.locations,
-        "comparison_rows": data.comparison_rows,
-        "articles": articles,
-        "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        **data.context(options.kinds),  # each collection's records, and what it adds
+        **document_context(options.kinds, published),  # pages, articles
+        "build": BuildInfo(year=today.year, serving=options.serving, drafts=options.drafts, today=today),
         "asset_url": asset_url,
         "feed": Feed(FEED_URL, f"{config.name}: articles") if FEED_URL in plan else None,
-        # Functions of the data alone (the incremental builder relies on it):
-        "comparison_table": lambda services=None, rows=None: comparison_table(
-            services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
-        "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
         "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
                                  for route in plan if route.is_html and route.kind != "404")),
     }
 
     def render_partial(name: str, variables: dict) -> str:
-        return reuse.render_partial(env.get_template(name), {**site_context, **variables})
+        try:
+            return reuse.render_partial(env.get_template(name), {**site_context, **variables})
+        except Exception as exc:  # a template may raise anything; report it at its line
+            raise Problem(template_error(exc, root)) from None
 
-    markdown = reuse.markdown_renderer(config.markdown,
-                                       ComponentRenderer(data.services, data.comparison_rows, render_partial, words))
+    markdown = reuse.markdown_renderer(config.markdown, ComponentRenderer(site_context, render_partial, words))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
     placed = _render_markdown(markdown, published, data.bodies, reuse, errors)
+    if not ready:  # pages are rendered and their links checked once every source loaded
+        raise BuildFailed(errors.sorted())
 
     rendered: dict[str, tuple[Route, str]] = {}
     policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
     seen_template_errors: set[tuple[str, int, str]] = set()
+    runaway: set[str] = set()  # templates that recursed without end: slow to hit, once is enough
     for route in plan:
+        if route.template in runaway:
+            continue
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()))
         try:
             html = reuse.render(templates[route.template], route, page, site_context)
             rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
         except Exception as exc:  # a template may raise anything; report it at its line
+            if isinstance(exc, RecursionError):
+                runaway.add(route.template)
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
             if key not in seen_template_errors:
@@ -215,8 +230,18 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())  # links to pages that failed would be false alarms
 
     # Check the rendered HTML.
-    check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache)
+    def check(into: ErrorCollector) -> None:
+        check_pages(rendered, {"/" + relative for relative in static_files}, into,
+                    config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache,
+                    locate=lambda needle, template_file: _template_line(root, needle, template_file))
+
+    found = ErrorCollector()
+    check(found)
+    if found:  # a text shown on several pages (a question's answer) is blamed at its own line
+        _attach_shown_bodies(rendered, data.bodies)
+        found = ErrorCollector()
+        check(found)
+    errors.extend(found.errors)
     check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
     redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
@@ -227,32 +252,17 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects))
 
 
-def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
-    """Every page of the site. A robots.txt in static/ replaces the generated one."""
+def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data: SiteData | None,
+                 static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
+    """Every page of the site (of the data, if it loaded). A robots.txt in static/ replaces the generated one."""
     plan = RoutePlan(errors)
+    data = data or SiteData({}, set(), {}, [])
     for document in documents:
         route = document_route(document)
         route.line = document.key_lines.get("url", 1)
         plan.add(route)
-    data_dir = "content/data"
-    plan.add(Route("/articles/", "articles", "articles", "Articles",
-                   "Articles about massage therapy: what it is for and how to choose.", "content/articles"))
-    plan.add(Route("/services/", "services", "services", "Massage services",
-                   "Our massage services compared side by side.", f"{data_dir}/services.yaml"))
-    for service in data.services:
-        plan.add(Route(service.url, "service", "service", service.name, service.summary,
-                       f"{data_dir}/services.yaml", 0, service))
-    plan.add(Route("/conditions/", "conditions", "conditions", "Conditions we treat",
-                   "Conditions massage can help with, and which service addresses each.", f"{data_dir}/conditions.yaml"))
-    for condition in data.conditions:
-        plan.add(Route(condition.url, "condition", "condition", condition.name, condition.summary,
-                       f"{data_dir}/conditions.yaml", 0, condition))
-    plan.add(Route("/locations/", "locations", "locations", "Our locations",
-                   "Addresses, phone numbers, opening hours and directions.", f"{data_dir}/locations.yaml"))
-    for location in data.locations:
-        plan.add(Route(location.url, "location", "location", location.name,
-                       f"Massage therapy in {location.city}, {location.region}: address, phone, hours and directions.",
-                       f"{data_dir}/locations.yaml", 0, location))
+    for route in collection_routes(kinds, data):
+        plan.add(route)
     plan.add(Route("/404.html", "404", "404", "Page not found",
                    "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
     plan.add(Route("/sitemap.xml", "sitemap", "sitemap.xml", "Sitemap", "", f"{TEMPLATE_DIR}/sitemap.xml"))
@@ -260,14 +270,25 @@ def _plan_routes(documents: list[Document], data, static_has_robots: bool, error
         plan.add(Route(FEED_URL, "feed", "feed.xml", "Articles feed", "", f"{TEMPLATE_DIR}/feed.xml"))
     if not static_has_robots:
         plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
-    for record, _, source, first_line in data.bodies:
-        route = plan.routes.get(record.url)
+    for record, _, text, source, first_line in data.bodies:
+        route = plan.routes.get((getattr(record, "url", None) or "").split("#")[0])
         if route is not None:
-            route.markdown_sources.append((source, _, first_line))
+            route.markdown_sources.append((source, text, first_line))
     return plan
 
 
+def _attach_shown_bodies(rendered: dict[str, tuple[Route, str]], bodies) -> None:
+    """Add to each page the Markdown sources of the data texts it shows, for messages."""
+    for route, page_html in rendered.values():
+        known = {(source, first_line) for source, _, first_line in route.markdown_sources}
+        for record, attribute, text, source, first_line in bodies:
+            shown = getattr(record, attribute, "")
+            if shown and (source, first_line) not in known and shown in page_html:
+                route.markdown_sources.append((source, text, first_line))
+
+
 def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors: ErrorCollector) -> dict:
+    errors.extend(template_loops(env, sorted({route.template_file for route in plan})))
     templates = {}
     for route in plan:
         if route.template in templates:
@@ -284,8 +305,11 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
             else:
                 errors.extend([template_error(exc, root)])
             templates[route.template] = None
-        except jinja2.TemplateError as exc:
-            errors.extend([template_error(exc, root)])
+        except Exception as exc:  # syntax errors, and templates too deeply nested to compile
+            error = template_error(exc, root)
+            if error.path == TEMPLATE_DIR:
+                error = SiteError(f"{TEMPLATE_DIR}/{route.template_file}", 0, 0, error.message, error.hint)
+            errors.extend([error])
             templates[route.template] = None
     return templates
 
@@ -299,7 +323,7 @@ def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCo
         else:
             errors.add(REDIRECTS_FILE, 1, 0, f"redirects need the template {TEMPLATE_DIR}/redirect.html for their pages",
                        "restore it from the project's history")
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # syntax errors, and templates too deeply nested to compile
         errors.extend([template_error(exc, root)])
     return None
 
@@ -329,19 +353,32 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
     return lines
 
 
+def _template_line(root: Path, needle: str, template_file: str) -> tuple[str, int]:
+    """Where the templates hold `needle`: the page's own template first; else its line 1."""
+    folder = root / TEMPLATE_DIR
+    own = folder / template_file
+    for path in [own] + sorted(p for p in folder.rglob("*") if p.is_file() and p != own):
+        text = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+        index = text.find(needle)
+        if index >= 0:
+            return f"{TEMPLATE_DIR}/{path.relative_to(folder).as_posix()}", text.count("\n", 0, index) + 1
+    return f"{TEMPLATE_DIR}/{template_file}", 1
+
+
 def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse,
                      errors: ErrorCollector) -> dict[str, frozenset[str]]:
     """Convert every Markdown text; return page URL -> the components its text placed."""
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
-    jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
+    jobs += [(text, source, first_line) for _, _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
     placed = {}
     for document, result in zip(documents, results):
         document.body_html, document.toc = result.html, result.toc
         placed[document.url] = frozenset(result.components)
-    for (record, *_), result in zip(bodies, results[len(documents):]):
-        record.body_html = result.html
-        placed[record.url] = placed.get(record.url, frozenset()) | frozenset(result.components)
+    for (record, attribute, *_), result in zip(bodies, results[len(documents):]):
+        setattr(record, attribute, result.html)
+        url = (getattr(record, "url", None) or "").split("#")[0]  # a question's is /questions/#its-slug
+        placed[url] = placed.get(url, frozenset()) | frozenset(result.components)
     for result in results:
         errors.extend(result.errors)
     return placed
@@ -358,6 +395,9 @@ def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors:
         return read_text(path.read_bytes(), rel), rel, 1
     except FileNotFoundError:
         errors.add(referrer, line, 0, f"body_file 'content/{relative}' does not exist", "check the file name")
+    except OSError as exc:
+        errors.add(referrer, line, 0, f"body_file 'content/{relative}' cannot be read: {exc.strerror or exc}",
+                   "name a Markdown file you can open")
     except YamlProblem as problem:
         errors.extend([problem.error])
     return None
