@@ -106,6 +106,9 @@ SITE_CONFIG = Record({
     "license_lookup_url": Field(Text(pattern=r"https?://[^\s{}]*\{number\}[^\s{}]*", expected="a web address with {number}",
                                      hint="the state's public licence check, with {number} where the licence number goes"),
                                 "where a team member's licence number can be verified", False, None),
+    "repository": Field(Text(pattern=r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", expected="a repository name owner/name",
+                             hint="the site's repository on GitHub, e.g. hand-in-health/website"),
+                        "the site's GitHub repository, where the web editor (/admin/) saves", False, None),
 }, name="site configuration")
 
 
@@ -130,5 +133,6 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         markdown=MarkdownOptions(**markdown),
         currency=values["currency"],
         license_lookup_url=values["license_lookup_url"],
+        repository=values["repository"],
     )
 

@@ -66,6 +66,7 @@ class SiteConfig:
     footer_navigation: tuple[NavItem, ...] = ()
     currency: str = "USD"
     license_lookup_url: str | None = None
+    repository: str | None = None  # owner/name on GitHub, for the web editor
 
 
 @dataclass(frozen=True, slots=True)

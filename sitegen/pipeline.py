@@ -26,6 +26,7 @@ from markupsafe import escape
 
 from .assets import fingerprint
 from .checks import check_pages, page_ids
+from .cms import CMS_SCRIPT, admin_files
 from .collections import Collection, SiteData, collection_routes, document_context, load_collections
 from .components import ComponentRenderer
 from .config import CONFIG_FILE, load_config
@@ -268,6 +269,9 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise failed()
 
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
+    # The web editor: its own page and policy, outside the sitemap and the page checks.
+    script = dict(asset_url.published).get(CMS_SCRIPT)
+    pages.update(admin_files(options.kinds, config.name, config.repository, script))
     pages.update(host_files(pages, static_files, redirects, redirect_pages, asset_url.fingerprinted))
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects),
                         errors.sorted_warnings(), scheduled)

@@ -149,6 +149,7 @@ class BuiltSite:
     pages: dict[str, Element] = field(default_factory=dict)  # url -> tree
     html: dict[str, str] = field(default_factory=dict)  # url -> text
     redirect_pages: dict[str, Element] = field(default_factory=dict)  # old address -> page left there
+    admin_pages: dict[str, Element] = field(default_factory=dict)  # the web editor's page(s)
 
     @property
     def output(self) -> Path:
@@ -173,6 +174,9 @@ def build_and_parse(root: Path, *args: str) -> BuiltSite:
             tree = parse(text)
             if any(meta.get("http-equiv") == "refresh" for meta in tree.find_all("meta")):
                 site.redirect_pages[url] = tree  # not a page of the site, the page at a redirect's old address
+                continue
+            if url.startswith("/admin/"):
+                site.admin_pages[url] = tree  # the web editor's page: not a visitor's (test_web_editor.py)
                 continue
             site.html[url] = text
             site.pages[url] = tree

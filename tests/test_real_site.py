@@ -170,14 +170,15 @@ def test_stylesheet_and_favicon_are_copied(built_real_site):
 def test_output_holds_exactly_the_expected_pages(built_real_site):
     files = set(snapshot(built_real_site.output))
     pages = {path for path in files if path.endswith(".html")}
-    assert {"favicon.svg", "_headers", "_redirects", "feed.xml", "sitemap.xml", "robots.txt"} <= files - pages
+    assert {"favicon.svg", "_headers", "_redirects", "feed.xml", "sitemap.xml", "robots.txt",
+            "admin/config.yml"} <= files - pages
     assert "css/site.css" not in files  # only the fingerprinted copy is published
     pages -= {output_file_for(built_real_site.output, url).relative_to(built_real_site.output).as_posix()
               for url in built_real_site.redirect_pages}
     expected_pages = (
         {"index.html", "404.html", "services/index.html", "conditions/index.html", "locations/index.html",
          "articles/index.html", "team/index.html", "policies/index.html", "questions/index.html",
-         "testimonials/index.html"}
+         "testimonials/index.html", "admin/index.html"}
         | {f"team/{member['slug']}/index.html" for member in TEAM}
         | {f"services/{s['slug']}/index.html" for s in SERVICES}
         | {f"conditions/{c['slug']}/index.html" for c in CONDITIONS}

@@ -1,0 +1,203 @@
+"""The web editor: /admin/ and its Sveltia CMS configuration.
+
+The configuration is checked against the CMS's own JSON schema (from its npm
+package, fetched once into tests/.npm-cache/ and read offline afterwards) and
+against the declarations in kinds.py: every kind, every field, its required
+flag, help text, widget and references. Files written the way the CMS writes
+YAML (comments dropped, times, ZIP codes and NO unquoted) must still build.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import build_and_parse, copy_real_site, run_build
+from sitegen.cms import ADMIN_POLICY, cms_config
+from sitegen.kinds import KINDS
+from sitegen.schema import Boolean, DateValue, Integer, ListOf, Number
+
+CMS_PACKAGE, CMS_VERSION = "@sveltia/cms", "0.221.1"
+NPM_CACHE = Path(__file__).parent / ".npm-cache"
+
+
+def npm_package(name: str, version: str) -> Path:
+    """The unpacked npm package (its `package/` folder), fetched once with `npm pack`."""
+    folder = NPM_CACHE / f"{name.replace('/', '+')}-{version}"
+    if not (folder / "package" / "package.json").exists():
+        if shutil.which("npm") is None:
+            pytest.skip(f"npm is not installed and {folder} is not cached")
+        NPM_CACHE.mkdir(exist_ok=True)
+        done = subprocess.run(["npm", "pack", f"{name}@{version}", "--silent", "--pack-destination", str(NPM_CACHE)],
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            pytest.skip(f"npm could not fetch {name}@{version} (offline?): {done.stderr.strip()[:200]}")
+        archive = NPM_CACHE / done.stdout.strip().splitlines()[-1]
+        with tarfile.open(archive) as tar:
+            tar.extractall(folder, filter="data")
+        archive.unlink()
+    return folder / "package"
+
+
+@pytest.fixture(scope="session")
+def cms_package() -> Path:
+    return npm_package(CMS_PACKAGE, CMS_VERSION)
+
+
+@pytest.fixture(scope="session")
+def editor_site(tmp_path_factory, cms_package):
+    """The real site with the CMS script in static/admin/, built once."""
+    root = copy_real_site(tmp_path_factory.mktemp("editor") / "site")
+    (root / "static" / "admin").mkdir(parents=True)
+    shutil.copy(cms_package / "dist" / "sveltia-cms.js", root / "static" / "admin" / "sveltia-cms.js")
+    site = build_and_parse(root)
+    assert site.result.code == 0, site.result.err
+    return site
+
+
+def test_the_configuration_validates_against_the_cms_schema(built_real_site, cms_package):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((cms_package / "schema" / "sveltia-cms.json").read_text(encoding="utf-8"))
+    config = yaml.safe_load((built_real_site.output / "admin" / "config.yml").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    problems = [f"{'.'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+                for error in validator.iter_errors(config)]
+    assert problems == []
+    broken = {**config, "collections": [{**config["collections"][0], "fields": [
+        {**config["collections"][0]["fields"][0], "required": "yes"}]}]}
+    assert list(validator.iter_errors(broken)), "the schema is too lax to tell anything"
+
+
+def _items(collection: dict) -> list[dict]:
+    """The fields of one record of a collection's kind."""
+    if "folder" in collection:
+        return collection["fields"]
+    return collection["files"][0]["fields"][-1]["fields"]
+
+
+def test_every_kind_and_field_is_in_the_configuration_as_declared(built_real_site):
+    config = yaml.safe_load((built_real_site.output / "admin" / "config.yml").read_text(encoding="utf-8"))
+    collections = {collection["name"]: collection for collection in config["collections"]}
+    assert list(collections) == [kind.name for kind in KINDS]
+    for kind in KINDS:
+        collection = collections[kind.name]
+        if kind.is_folder:
+            assert collection["folder"] == kind.source and collection["format"] == "yaml-frontmatter"
+        else:
+            file = collection["files"][0]
+            assert file["file"] == kind.source and file["format"] == "yaml"
+            assert file["fields"][-1]["name"] == kind.name and file["fields"][-1]["widget"] == "list"
+            assert [f["name"] for f in file["fields"][:-1]] == list(kind.file_fields)
+        fields = {entry["name"]: entry for entry in _items(collection)}
+        assert set(kind.fields) <= set(fields), kind.name
+        for name, spec in kind.fields.items():
+            entry = fields[name]
+            assert entry["required"] is spec.required, f"{kind.name}.{name}"
+            assert entry["hint"] == spec.doc
+            inner = spec.kind.kind if hasattr(spec.kind, "kind") else spec.kind
+            expected = {Boolean: "boolean", Integer: "number", Number: "number", DateValue: "datetime"}.get(type(inner))
+            if expected:
+                assert entry["widget"] == expected, f"{kind.name}.{name}"
+            if name in kind.markdown:
+                assert entry["widget"] == "markdown"
+        for ref in kind.references:
+            top, _, rest = ref.field.partition(".")
+            entry = fields[top]
+            if rest:
+                entry = next(f for f in entry["fields"] if f["name"] == rest)
+            assert entry["widget"] == "relation" and entry["collection"] == ref.to
+            assert entry["value_field"] == f"{ref.to}.*.slug", "stored as the slug"
+            assert entry["display_fields"] != [f"{ref.to}.*.slug"], "chosen by name"
+            assert entry.get("multiple", False) is isinstance(
+                (kind.fields[top].kind.item.fields[rest].kind if rest else kind.fields[top].kind), ListOf)
+
+
+def test_patterns_and_formats_match_what_the_build_accepts():
+    config = cms_config(KINDS, "hand-in-health/website")
+    assert config["backend"] == {"name": "github", "repo": "hand-in-health/website", "branch": "main"}
+    locations = {f["name"]: f for f in _items(next(c for c in config["collections"] if c["name"] == "locations"))}
+    pattern, hint = locations["postal_code"]["pattern"]
+    assert re.fullmatch(pattern[1:-1], "13212") and not re.fullmatch(pattern[1:-1], "1321")
+    assert "five digits" in hint
+    monday = next(f for f in locations["hours"]["fields"] if f["name"] == "monday")
+    assert monday["widget"] == "string"
+    special = next(f for f in locations["special_hours"]["fields"] if f["name"] == "date")
+    assert special["format"] == "YYYY-MM-DD" and special["time_format"] is False
+    coordinates = {f["name"]: f for f in locations["coordinates"]["fields"]}
+    assert (coordinates["latitude"]["min"], coordinates["latitude"]["max"]) == (-90, 90)
+
+
+def test_the_admin_page_loads_the_cms_from_the_site_alone(editor_site):
+    page = editor_site.admin_pages["/admin/"]
+    metas = {meta.get("name") or meta.get("http-equiv"): meta.get("content") for meta in page.find_all("meta")}
+    assert metas["robots"] == "noindex, nofollow"
+    assert metas["Content-Security-Policy"] == ADMIN_POLICY
+    policy = dict(part.strip().split(" ", 1) for part in ADMIN_POLICY.split(";"))
+    assert policy["script-src"] == "'self'"
+    scripts = [script.get("src") for script in page.find_all("script")]
+    assert len(scripts) == 1 and re.fullmatch(r"/admin/sveltia-cms\.[0-9a-f]+\.js", scripts[0]), scripts
+    assert (editor_site.output / scripts[0].lstrip("/")).is_file()
+    config_link = next(link for link in page.find_all("link") if link.get("rel") == "cms-config-url")
+    assert config_link.get("href") == "/admin/config.yml"
+    sitemap = (editor_site.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/admin/" not in sitemap
+    for url, tree in editor_site.pages.items():  # visitor pages: no script at all
+        assert not tree.find_all("script", src=True), url
+
+
+def test_without_the_script_the_admin_page_says_how_to_install_it(built_real_site):
+    page = built_real_site.admin_pages["/admin/"]
+    assert not page.find_all("script")
+    assert "static/admin/" in page.find("main").text_content()
+
+
+# --- YAML as the CMS writes it ------------------------------------------------------------------
+
+class CmsDumper(yaml.SafeDumper):
+    """YAML 1.2 core schema, as the CMS's YAML library writes it: strings quoted only where
+    1.2 would read them as something else, so 10:45, NO and 13212-style codes stay plain."""
+
+
+class CmsLoader(yaml.SafeLoader):
+    """YAML 1.2 core schema reading: 10:45 and 2026-11-26 are text, as in the CMS."""
+
+
+CmsDumper.yaml_implicit_resolvers = {}
+CmsLoader.yaml_implicit_resolvers = {}
+for first, tag, regexp in (("-+0123456789", "tag:yaml.org,2002:int", r"[-+]?[0-9]+$"),
+                           ("-+0123456789.", "tag:yaml.org,2002:float", r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$"),
+                           ("tTfF", "tag:yaml.org,2002:bool", r"(true|True|TRUE|false|False|FALSE)$"),
+                           ("~nN", "tag:yaml.org,2002:null", r"(~|null|Null|NULL)$")):
+    for cls in (CmsDumper, CmsLoader):
+        cls.add_implicit_resolver(tag, re.compile(regexp), list(first))
+
+
+def test_files_saved_the_way_the_cms_writes_them_build(tmp_path):
+    root = copy_real_site(tmp_path / "site")
+    data = root / "content" / "data"
+    for path in sorted(data.glob("*.yaml")):
+        values = yaml.load(path.read_text(encoding="utf-8"), Loader=CmsLoader)  # as the CMS reads it: comments dropped
+        path.write_text(yaml.dump(values, Dumper=CmsDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    text = (data / "locations.yaml").read_text(encoding="utf-8")
+    assert "#" not in text.split("\n", 1)[0]
+    assert re.search(r"^\s+- date: 2026-\d\d-\d\d$", text, re.MULTILINE), "dates are written plain"
+    assert re.search(r"^\s+monday: \d\d:\d\d-\d\d:\d\d$", text, re.MULTILINE), "times are written plain"
+    # An editor's values the way the CMS leaves them: unquoted, which YAML 1.1 would misread.
+    text = re.sub(r"postal_code: .*", "postal_code: 01234", text, count=1)
+    text = re.sub(r"monday: .*", "monday: 10:45-17:00", text, count=1)
+    text = re.sub(r"region: .*", "region: NO", text, count=1)
+    (data / "locations.yaml").write_text(text, encoding="utf-8")
+    site = build_and_parse(root)
+    assert site.result.code == 0, site.result.err
+    location = "/locations/north-syracuse/"  # the first entry, the one edited
+    shown = site.page(location).text_content()
+    assert re.search(r"\bNO,? 01234\b", shown), "region and ZIP code kept as written"
+    assert re.search(r"10:45|10\.45|10:45\s*[aA]\.?[mM]", shown), "the opening time is kept as written"
+    code, _, err = run_build(root, "check")
+    assert code == 0, err
