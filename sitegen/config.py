@@ -109,6 +109,8 @@ SITE_CONFIG = Record({
     "repository": Field(Text(pattern=r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", expected="a repository name owner/name",
                              hint="the site's repository on GitHub, e.g. hand-in-health/website"),
                         "the site's GitHub repository, where the web editor (/admin/) saves", False, None),
+    "editor_auth_url": Field(Url(), "the web editor's GitHub sign-in service (e.g. a sveltia-cms-auth worker)",
+                             False, None),
 }, name="site configuration")
 
 
@@ -134,5 +136,6 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         currency=values["currency"],
         license_lookup_url=values["license_lookup_url"],
         repository=values["repository"],
+        editor_auth_url=values["editor_auth_url"],
     )
 

@@ -67,6 +67,7 @@ class SiteConfig:
     currency: str = "USD"
     license_lookup_url: str | None = None
     repository: str | None = None  # owner/name on GitHub, for the web editor
+    editor_auth_url: str | None = None  # the web editor's OAuth service
 
 
 @dataclass(frozen=True, slots=True)

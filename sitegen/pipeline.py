@@ -271,7 +271,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
     # The web editor: its own page and policy, outside the sitemap and the page checks.
     script = dict(asset_url.published).get(CMS_SCRIPT)
-    pages.update(admin_files(options.kinds, config.name, config.repository, script))
+    pages.update(admin_files(options.kinds, config.name, config.repository, config.editor_auth_url, script))
     pages.update(host_files(pages, static_files, redirects, redirect_pages, asset_url.fingerprinted))
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects),
                         errors.sorted_warnings(), scheduled)
