@@ -5,6 +5,8 @@ package, fetched once into tests/.npm-cache/ and read offline afterwards) and
 against the declarations in kinds.py: every kind, every field, its required
 flag, help text, widget and references. Files written the way the CMS writes
 YAML (comments dropped, times, ZIP codes and NO unquoted) must still build.
+Where Chromium is installed, the CMS itself starts with the configuration
+(and, to show the check can fail, reports a broken one).
 """
 from __future__ import annotations
 
@@ -203,3 +205,55 @@ def test_files_saved_the_way_the_cms_writes_them_build(tmp_path):
     assert re.search(r"10:45|10\.45|10:45\s*[aA]\.?[mM]", shown), "the opening time is kept as written"
     code, _, err = run_build(root, "check")
     assert code == 0, err
+
+
+# --- In a browser ----------------------------------------------------------------------------------
+
+def _open_admin(output: Path) -> tuple[str, list[str]]:
+    """The admin page's text once the CMS has started, and the console's policy violations."""
+    from test_page_policy import _QuietHandler, _chromium  # the shared Chromium set-up
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+    import threading
+
+    playwright, chromium = _chromium()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    messages: list[str] = []
+    try:
+        with playwright.sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())  # stay offline
+            page.on("console", lambda message: messages.append(message.text))
+            page.goto(f"http://127.0.0.1:{server.server_port}/admin/")
+            try:
+                page.wait_for_selector("text=/Work with Local Repository|errors in the CMS configuration/",
+                                       timeout=15000)
+            except Exception:  # the test's assertion below says what the page showed instead
+                pass
+            text = page.inner_text("body")
+            browser.close()
+    finally:
+        server.shutdown()
+    return text, [m for m in messages if "Content Security Policy" in m and "script-src" in m]
+
+
+def test_the_cms_starts_with_the_generated_configuration(editor_site):
+    """Sveltia reads /admin/config.yml, finds no error in it and offers to sign in."""
+    text, script_violations = _open_admin(editor_site.output)
+    assert "Work with Local Repository" in text, text[:500]
+    assert "errors in the CMS configuration" not in text
+    assert script_violations == []
+
+
+def test_the_cms_rejects_a_broken_configuration(editor_site, tmp_path):
+    """The check above can fail: the CMS shows an error instead of its sign-in for a bad config."""
+    output = tmp_path / "output"
+    shutil.copytree(editor_site.output, output)
+    config = yaml.safe_load((output / "admin" / "config.yml").read_text(encoding="utf-8"))
+    del config["backend"]
+    (output / "admin" / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    text, _ = _open_admin(output)
+    assert "There are errors in the CMS configuration" in text and "backend" in text, text[:300]
+    assert "Work with Local Repository" not in text
