@@ -20,6 +20,10 @@ FRONT_MATTER = Record({
     "date": Field(DateValue(), "publication date, YYYY-MM-DD", False, None),
     "weight": Field(Integer(), "order among pages listed together; lower comes first", False, 0),
     "url": Field(SitePath(), "a URL to use instead of the one from the file name, e.g. /about-us/", False, None),
+    "image": Field(SitePath(), "the page's photo in content/images/, e.g. /images/room.jpg (hero and share image)",
+                   False, None),
+    "image_alt": Field(Text(), "what the photo shows, for people who cannot see it ('decorative' if nothing)",
+                       False, ""),
 }, name="front matter")
 
 _FILE_STEM = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -99,6 +103,8 @@ def load_document(kind: str, path: Path, root: Path, section: Path, errors: Erro
         weight=values["weight"],
         url=values["url"] or url_for_source(kind, relative),
         body_markdown=body,
+        image=values["image"],
+        image_alt=values["image_alt"],
         body_line=body_line,
         key_lines={key: key_node.line for key, (key_node, _) in node.items.items()},
     )

@@ -14,7 +14,7 @@ from urllib.parse import quote_plus
 from .errors import ErrorCollector, did_you_mean
 from .models import ComparisonRow, Condition, Coordinates, Location, OpeningHours, Phone, Service
 from .schema import (Email, Field, HoursRange, Item, ListOf, Located, MapOf, Number,
-                     PhoneNumber, Record, RecordList, Slug, SlugRef, Text, Url, load_yaml_file)
+                     PhoneNumber, Record, RecordList, SitePath, Slug, SlugRef, Text, Url, load_yaml_file)
 from .yamlsource import YMap, YScalar
 
 DATA_DIR = "content/data"
@@ -97,6 +97,9 @@ LOCATION = Record({
     "services": Field(ListOf(SlugRef(), unique=True), "slugs of the services offered here"),
     "parking": Field(Text(), "where to park", False, ""),
     "accessibility": Field(Text(), "step-free access, lifts, restrooms", False, ""),
+    "photo": Field(SitePath(), "a photo of the location in content/images/, e.g. /images/north-syracuse.jpg",
+                   False, None),
+    "photo_alt": Field(Text(), "what the photo shows, for people who cannot see it", False, ""),
 }, name="location")
 
 LOCATIONS_FILE = Record({
@@ -240,6 +243,8 @@ def load_data(root: Path, errors: ErrorCollector, default_booking_url: str,
             coordinates=Coordinates(**values["coordinates"]) if values["coordinates"] else None,
             parking=values["parking"], accessibility=values["accessibility"],
             url=f"/locations/{values['slug']}/",
+            photo=values["photo"], photo_alt=values["photo_alt"],
+            photo_line=item.node.items["photo"][1].line if "photo" in item.node.items else 0,
         )
         for service in _resolve_services(values["services"], services, service_slugs, locations_rel,
                                          f"locations[{item.index}]", errors):

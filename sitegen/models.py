@@ -178,6 +178,9 @@ class Location:
     accessibility: str
     url: str
     services: list[Service] = field(default_factory=list)
+    photo: str | None = None  # site address of a photo in content/images/
+    photo_alt: str = ""
+    photo_line: int = 0  # where locations.yaml names the photo, for messages
 
     @property
     def address_line(self) -> str:
@@ -214,6 +217,8 @@ class Document:
     url: str
     body_markdown: str
     body_line: int  # line of the source where the body starts
+    image: str | None = None  # site address of the page's photo (content/images/...)
+    image_alt: str = ""
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()

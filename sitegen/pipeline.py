@@ -28,7 +28,9 @@ from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
+from .images import ImageLibrary, place_images
 from .markup import Directive, MarkdownRenderer, MarkdownResult
+from .media import check_data_images, check_page_images, plan_share_images
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
 from .render import BuildInfo, PageInfo, page_info, render_page
@@ -37,6 +39,7 @@ from .templating import TEMPLATE_DIR, create_environment, template_error
 from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
+CACHE_DIR = ".cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     serving: bool = False
+    cache_dir: Path | None = None  # where encoded images are kept between builds (default ROOT/.cache)
 
 
 @dataclass(slots=True)
@@ -122,6 +126,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
+    images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors)
+    check_page_images(documents, images, errors)
+    if data is not None:
+        check_data_images(data.locations, images, errors)
     if errors or config is None or data is None:
         raise BuildFailed(errors.sorted())
 
@@ -153,6 +161,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "comparison_table": lambda services=None, rows=None: comparison_table(
             services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
         "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
+        # picture(address, alt, sizes="100vw", eager=False, css_class=""): a photo's <picture>.
+        "picture": images.picture_function(),
         "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
                                  for route in plan if route.is_html and route.kind != "404")),
     }
@@ -164,13 +174,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
                                        ComponentRenderer(data.services, data.comparison_rows, render_partial))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
-    _render_markdown(markdown, published, data.bodies, reuse, errors)
+    _render_markdown(markdown, published, data.bodies, reuse, errors, images)
+    shares = plan_share_images(list(plan), images, config)
 
     rendered: dict[str, tuple[Route, str]] = {}
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
-        page = page_info(route, config.base_url, crumbs)
+        page = page_info(route, config.base_url, crumbs, shares.get(route.url))
         try:
             rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
         except Exception as exc:  # a template may raise anything; report it at its line
@@ -182,7 +193,9 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if len(rendered) < len(plan):
         raise BuildFailed(errors.sorted())  # links to pages that failed would be false alarms
 
-    # Check the rendered HTML.
+    # Encode new image variants (the cache keeps earlier ones); check the rendered HTML.
+    images.encode(errors)
+    static_files = {**static_files, **images.static_files()}
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
                 config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
     if errors:
@@ -273,14 +286,18 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
     return lines
 
 
-def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector) -> None:
+def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector,
+                     images: ImageLibrary) -> None:
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
     jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
+    # Photos in the Markdown become <picture>s; a page without a hero photo loads its first one at once.
     for document, result in zip(documents, results):
-        document.body_html, document.toc = result.html, result.toc
-    for (record, *_), result in zip(bodies, results[len(documents):]):
-        record.body_html = result.html
+        document.body_html = place_images(result.html, document.body_markdown, document.source, document.body_line,
+                                          images, errors, first_eager=document.image is None)
+        document.toc = result.toc
+    for (record, text, source, first_line), result in zip(bodies, results[len(documents):]):
+        record.body_html = place_images(result.html, text, source, first_line, images, errors, first_eager=True)
     for result in results:
         errors.extend(result.errors)
 

@@ -12,6 +12,17 @@ from .routes import Route
 
 
 @dataclass(frozen=True, slots=True)
+class ShareImage:
+    """`page.share_image`: the picture shown when the page is shared (absolute URL)."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageInfo:
     """What a template knows about the page it is rendering (`page`)."""
 
@@ -26,6 +37,9 @@ class PageInfo:
     body_html: Markup
     toc: tuple[TocEntry, ...]
     breadcrumbs: tuple[NavItem, ...]
+    image: str | None = None  # the page's own photo (site address), for picture()
+    image_alt: str = ""
+    share_image: ShareImage | None = None  # Open Graph / Twitter card image
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +51,8 @@ class BuildInfo:
     drafts: bool
 
 
-def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> PageInfo:
+def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
+              share_image: ShareImage | None = None) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
     body = getattr(record, "body_html", "") or ""
@@ -53,6 +68,9 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...]) -> 
         body_html=Markup(body),
         toc=document.toc if document else (),
         breadcrumbs=breadcrumbs,
+        image=document.image if document else None,
+        image_alt=document.image_alt if document else "",
+        share_image=share_image,
     )
 
 

@@ -1,0 +1,358 @@
+"""Photos: the originals editors put in content/images/, published as resized variants.
+
+An editor saves a JPEG, PNG or WebP photo as content/images/NAME.jpg and uses
+it by its site address, /images/NAME.jpg: in Markdown (`![what it shows](/images/NAME.jpg)`),
+as a page's `image:` in front matter, or from a template with `picture(...)`.
+The original itself is never published. The build publishes, next to its address,
+
+- variants 480, 800, 1200 and 1600 px wide (never wider than the original) as WebP
+  and as JPEG (PNG for a photo with transparency), for browsers without WebP;
+- file names carrying a hash of the original and of the encoder settings
+  (/images/NAME-800w.3f2a9c1b0d.webp), so they can be cached forever;
+- no metadata: EXIF (camera, GPS position, date), XMP and comments are dropped;
+  the rotation EXIF asked for is applied to the pixels first.
+
+Encoding is the slow part, so variants are kept in a cache folder (by default
+.cache/images/ in the site folder) under the hash of the original's bytes: an
+unchanged photo is never encoded again, and new ones are encoded on all cores.
+Pillow releases the GIL while it decodes and encodes, so threads suffice.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html import escape as escape_attribute
+from pathlib import Path, PurePosixPath
+
+from markupsafe import Markup
+
+from .errors import ErrorCollector, did_you_mean
+
+IMAGE_DIR = "content/images"
+URL_PREFIX = "/images/"
+SOURCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+WIDTHS = (480, 800, 1200, 1600)
+QUALITY = {"webp": 78, "jpeg": 80}
+ENCODER_VERSION = "1"  # change when the encoding changes, so cached variants are redone
+DECORATIVE = "decorative"  # alt text that marks an image as decoration (published with alt="")
+SOCIAL_SIZE = (1200, 630)  # Open Graph / Twitter card image
+EXIF_ORIENTATION = 0x0112
+
+
+class ImageProblem(Exception):
+    """An image reference that cannot be honoured: message and hint for the editor."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message + (f"; {hint}" if hint else ""))
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One published file made from an original."""
+
+    url: str  # /images/NAME-800w.HASH.webp
+    width: int
+    height: int
+    format: str  # webp, jpeg or png
+    cache_name: str  # file name in the cache folder
+    crop: bool = False  # cut to exactly width x height (share images) rather than scale
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """An original in content/images/ and the variants the site publishes of it."""
+
+    url: str  # /images/NAME.jpg, as editors write it
+    source: str  # content/images/NAME.jpg, for messages
+    path: Path
+    digest: str
+    width: int  # after applying the EXIF rotation
+    height: int
+    variants: tuple[Variant, ...]
+
+    @property
+    def fallback_format(self) -> str:
+        return self.variants[-1].format
+
+    def srcset(self, format: str) -> str:
+        return ", ".join(f"{v.url} {v.width}w" for v in self.variants if v.format == format)
+
+    def largest(self, format: str) -> Variant:
+        return [v for v in self.variants if v.format == format][-1]
+
+    def social(self) -> Variant:
+        """The 1200x630 crop used as the page's share image."""
+        tag = _tag(self.digest, "social")
+        return Variant(_variant_url(self.url, "social", tag, "jpg"), *SOCIAL_SIZE, "jpeg",
+                       f"{self.digest[:32]}-social-{ENCODER_VERSION}.jpg", crop=True)
+
+
+def is_photo_url(url: str) -> bool:
+    """True for a site address the image pipeline handles (/images/... .jpg/.png/.webp)."""
+    return url.startswith(URL_PREFIX) and url.lower().endswith(SOURCE_SUFFIXES)
+
+
+@dataclass
+class ImageLibrary:
+    """Every original in content/images/, what to publish of them, and the cache."""
+
+    root: Path
+    cache: Path
+    photos: dict[str, Photo] = field(default_factory=dict)  # site URL -> photo
+    unreadable: dict[str, str] = field(default_factory=dict)  # site URL -> why
+    socials: dict[str, Photo] = field(default_factory=dict)  # social crops wanted: URL -> photo
+    extra: dict[str, tuple[Path, object]] = field(default_factory=dict)  # cache name -> (file, maker)
+
+    @classmethod
+    def load(cls, root: Path, cache: Path, errors: ErrorCollector) -> "ImageLibrary":
+        library = cls(root, cache / "images")
+        folder = root / IMAGE_DIR
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                relative = path.relative_to(folder)
+                if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+                    continue
+                if path.suffix.lower() not in SOURCE_SUFFIXES:
+                    errors.add(f"{IMAGE_DIR}/{relative.as_posix()}", 0, 0,
+                               f"'{path.suffix}' files are not images the site can publish from {IMAGE_DIR}/",
+                               "save photos as .jpg, .png or .webp; put other files in static/")
+                    continue
+                library._add(path, URL_PREFIX + relative.as_posix())
+        return library
+
+    def _add(self, path: Path, url: str) -> None:
+        from PIL import Image, UnidentifiedImageError
+
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+                if image.getexif().get(EXIF_ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter
+                    width, height = height, width
+                alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+                if not self._cached(digest, width):
+                    image.load()  # a new photo: make sure all of it decodes
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            self.unreadable[url] = str(exc) or type(exc).__name__
+            return
+        variants = []
+        fallback = "png" if alpha else "jpeg"
+        for format in ("webp", fallback):
+            for target in _widths(width):
+                target_height = max(1, round(height * target / width))
+                tag = _tag(digest, f"{format}-{target}")
+                ext = "jpg" if format == "jpeg" else format
+                variants.append(Variant(_variant_url(url, f"{target}w", tag, ext), target, target_height, format,
+                                        f"{digest[:32]}-{target}-{ENCODER_VERSION}.{ext}"))
+        source = path.relative_to(self.root).as_posix()
+        self.photos[url] = Photo(url, source, path, digest, width, height, tuple(variants))
+
+    def _cached(self, digest: str, width: int) -> bool:
+        return all((self.cache / f"{digest[:32]}-{w}-{ENCODER_VERSION}.{ext}").is_file()
+                   for w in _widths(width) for ext in ("webp", "jpg")) or \
+            all((self.cache / f"{digest[:32]}-{w}-{ENCODER_VERSION}.{ext}").is_file()
+                for w in _widths(width) for ext in ("webp", "png"))
+
+    def get(self, url: str) -> Photo:
+        """The photo at a site address, or ImageProblem saying what is wrong."""
+        return _lookup(self.photos, self.unreadable, url)
+
+    def picture_function(self) -> "Pictures":
+        """`picture(...)` for templates."""
+        return Pictures(tuple(sorted(self.photos.items())), tuple(sorted(self.unreadable.items())))
+
+    def want_social(self, photo: Photo) -> Variant:
+        variant = photo.social()
+        self.socials[variant.url] = photo
+        return variant
+
+    def add_generated(self, url: str, cache_name: str, make) -> None:
+        """Publish a file made by `make(path)` (e.g. a share card), cached under `cache_name`."""
+        self.extra[url] = (self.cache / cache_name, make)
+
+    def static_files(self) -> dict[str, Path]:
+        """Output path -> cached file, for every file to publish (see encode)."""
+        files = {variant.url.lstrip("/"): self.cache / variant.cache_name
+                 for photo in self.photos.values() for variant in photo.variants}
+        files.update({url.lstrip("/"): self.cache / photo.social().cache_name for url, photo in self.socials.items()})
+        files.update({url.lstrip("/"): path for url, (path, _) in self.extra.items()})
+        return files
+
+    def encode(self, errors: ErrorCollector) -> int:
+        """Make every cached file that is missing; returns how many were made."""
+        jobs = []
+        for photo in self.photos.values():
+            missing = [v for v in photo.variants if not (self.cache / v.cache_name).is_file()]
+            if missing:
+                jobs.append((photo, missing))
+        for url, photo in self.socials.items():
+            variant = photo.social()
+            if not (self.cache / variant.cache_name).is_file():
+                jobs.append((photo, [variant]))
+        makers = [(path, make) for path, make in self.extra.values() if not path.is_file()]
+        if not jobs and not makers:
+            return 0
+        self.cache.mkdir(parents=True, exist_ok=True)
+        work = [lambda job=job: self._encode_one(*job) for job in jobs]
+        work += [lambda path=path, make=make: _write_atomic(path, make) for path, make in makers]
+        with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
+            for problem in pool.map(lambda task: _run(task), work):
+                if problem:
+                    errors.add(*problem)
+        return len(work)
+
+    def _encode_one(self, photo: Photo, variants: list[Variant]) -> None:
+        from PIL import Image, ImageOps
+
+        with Image.open(photo.path) as opened:
+            image = ImageOps.exif_transpose(opened)
+            icc = opened.info.get("icc_profile")
+            for variant in variants:
+                _write_atomic(self.cache / variant.cache_name, lambda target, v=variant: _save(image, v, icc, target))
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """`picture(address, alt, sizes="100vw", eager=False, css_class="")` in templates.
+
+    A value, not a bound method: it compares equal while the photos are the
+    same, so the live preview can tell when pages that show photos are unchanged.
+    """
+
+    photos: tuple[tuple[str, Photo], ...]
+    unreadable: tuple[tuple[str, str], ...]
+
+    def __call__(self, url: str, alt: str, sizes: str = "100vw", eager: bool = False, css_class: str = "") -> Markup:
+        photo = _lookup(dict(self.photos), dict(self.unreadable), url)
+        return picture_markup(photo, alt, sizes, eager, css_class)
+
+
+def _lookup(photos: dict[str, Photo], unreadable: dict[str, str], url: str) -> Photo:
+    clean = url.split("#")[0].split("?")[0]
+    if clean in photos:
+        return photos[clean]
+    if clean in unreadable:
+        raise ImageProblem(f"the image {IMAGE_DIR}/{clean[len(URL_PREFIX):]} cannot be read ({unreadable[clean]})",
+                           "save it again as a JPEG, PNG or WebP file")
+    hint = did_you_mean(clean, sorted(photos)) or \
+        f"put the photo in {IMAGE_DIR}/ and write its address, e.g. /images/photo.jpg"
+    raise ImageProblem(f"the image '{url}' does not exist in {IMAGE_DIR}/", hint)
+
+
+def picture_markup(photo: Photo, alt: str, sizes: str = "100vw", eager: bool = False, css_class: str = "") -> Markup:
+    """A <picture> with WebP and JPEG/PNG srcsets, width/height and loading hints."""
+    if alt is None or not str(alt).strip():
+        raise ImageProblem(f"the image '{photo.url}' has no description (alt text)",
+                           f"say what it shows, or write '{DECORATIVE}' if it is only decoration")
+    alt = "" if str(alt).strip().lower() == DECORATIVE else str(alt)
+    fallback = photo.fallback_format
+    img = photo.largest(fallback)
+    default = next((v for v in photo.variants if v.format == fallback and v.width >= 800), img)
+    loading = ' loading="eager" fetchpriority="high"' if eager else ' loading="lazy"'
+    class_attr = f' class="{escape_attribute(css_class)}"' if css_class else ""
+    sizes = escape_attribute(sizes)
+    return Markup(
+        f'<picture><source type="image/webp" srcset="{photo.srcset("webp")}" sizes="{sizes}">'
+        f'<img{class_attr} src="{default.url}" srcset="{photo.srcset(fallback)}" sizes="{sizes}" '
+        f'width="{img.width}" height="{img.height}" alt="{escape_attribute(alt)}"{loading} decoding="async">'
+        f'</picture>')
+
+
+def _run(task):
+    try:
+        task()
+    except Exception as exc:  # a file that decoded at load but fails to encode
+        return (IMAGE_DIR, 0, 0, f"could not encode an image: {exc}", "save the photo again and rebuild")
+    return None
+
+
+def _save(image, variant: Variant, icc, target: Path) -> None:
+    from PIL import Image, ImageOps
+
+    if variant.crop:
+        resized = ImageOps.fit(image.convert("RGB"), (variant.width, variant.height), Image.Resampling.LANCZOS)
+    else:
+        resized = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if variant.format == "jpeg":
+        resized = resized.convert("RGB")
+    elif variant.format == "png":
+        resized = resized.convert("RGBA")
+    elif resized.mode not in ("RGB", "RGBA"):
+        resized = resized.convert("RGBA" if "A" in resized.mode else "RGB")
+    resized.info = {}  # no EXIF, XMP or comments in what is published
+    options = {"icc_profile": icc} if icc else {}
+    if variant.format == "jpeg":
+        resized.save(target, "JPEG", quality=QUALITY["jpeg"], optimize=True, progressive=True, **options)
+    elif variant.format == "webp":
+        resized.save(target, "WEBP", quality=QUALITY["webp"], method=4, **options)
+    else:
+        resized.save(target, "PNG", optimize=True, **options)
+
+
+def _write_atomic(path: Path, make) -> None:
+    """Write through a temporary name, so a killed build never leaves half a file in the cache."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        make(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _widths(width: int) -> list[int]:
+    largest = min(width, WIDTHS[-1])
+    return [w for w in WIDTHS if w < largest] + [largest]
+
+
+def _tag(digest: str, what: str) -> str:
+    return hashlib.sha256(f"{digest}:{what}:{ENCODER_VERSION}:{QUALITY}".encode()).hexdigest()[:10]
+
+
+def _variant_url(url: str, suffix: str, tag: str, ext: str) -> str:
+    path = PurePosixPath(url)
+    return str(path.with_name(f"{path.stem}-{suffix}.{tag}.{ext}"))
+
+
+# Images in rendered Markdown ---------------------------------------------------------
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+MARKDOWN_SIZES = "(min-width: 48rem) 44rem, calc(100vw - 2rem)"
+
+
+def place_images(html: str, markdown: str, source: str, first_line: int, library: ImageLibrary,
+                 errors: ErrorCollector, first_eager: bool = False) -> str:
+    """Replace each <img> of a photo in content/images/ with its <picture>.
+
+    Problems (a missing or unreadable file, no alt text) are reported at the
+    Markdown line that holds the image. `first_eager`: the page shows no image
+    above this body, so its first photo is loaded at once rather than lazily.
+    """
+    import html as html_module
+
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        attributes = {name.lower(): html_module.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(0))}
+        src = attributes.get("src", "")
+        if not is_photo_url(src):
+            return match.group(0)
+        index = markdown.find(src)
+        line = first_line + (markdown.count("\n", 0, index) if index >= 0 else 0)
+        try:
+            picture = picture_markup(library.get(src), attributes.get("alt", ""), MARKDOWN_SIZES,
+                                     eager=first_eager and count == 0, css_class="prose-image")
+        except ImageProblem as problem:
+            errors.add(source, line, 0, problem.message, problem.hint)
+            return match.group(0)
+        count += 1
+        return str(picture)
+
+    return _IMG.sub(replace, html)
