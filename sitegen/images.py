@@ -342,7 +342,7 @@ def place_images(html: str, markdown: str, source: str, first_line: int, library
         nonlocal count
         attributes = {name.lower(): html_module.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(0))}
         src = attributes.get("src", "")
-        if not is_photo_url(src):
+        if not is_photo_url(src) or "srcset" in attributes:  # srcset: a component's <picture>, done already
             return match.group(0)
         index = markdown.find(src)
         line = first_line + (markdown.count("\n", 0, index) if index >= 0 else 0)

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import SiteError
+from .hours import hours_summary
 from .structured_data import local_business
 
 TEMPLATE_DIR = "templates"
@@ -32,6 +33,7 @@ def create_environment(root: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["date_display"] = date_display
+    env.filters["hours_summary"] = hours_summary
     env.globals["local_business"] = local_business
     return env
 

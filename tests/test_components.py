@@ -385,3 +385,26 @@ def test_a_directive_glued_to_a_paragraph_is_not_published_as_text(fixture_site)
         assert ":::" not in parse(html).find("main").text_content(), "the directive was published as text"
     else:
         assert code == 1 and f"content/pages/glued.md:{line}:" in err, err
+
+
+# Opening hours in a line ------------------------------------------------------------------
+
+def test_hours_summary_groups_runs_of_days_with_the_same_hours():
+    from sitegen.hours import hours_summary
+    from sitegen.models import OpeningHours
+
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    times = [("09:00", "17:00")] * 2 + [("09:00", "19:00")] + [("09:00", "17:00")] * 2 + [("09:00", "13:00"), (None, None)]
+    summary = [(group.days, group.hours) for group in hours_summary(tuple(OpeningHours(d, *t) for d, t in zip(days, times)))]
+    assert summary == [("Mon, Tue", "9:00 AM – 5:00 PM"), ("Wed", "9:00 AM – 7:00 PM"), ("Thu, Fri", "9:00 AM – 5:00 PM"),
+                       ("Sat", "9:00 AM – 1:00 PM"), ("Sun", "Closed")]
+    week = [(group.days, group.hours) for group in hours_summary(tuple(OpeningHours(d, "10:00", "18:00") for d in days))]
+    assert week == [("Mon–Sun", "10:00 AM – 6:00 PM")]
+
+
+def test_a_location_page_shows_its_week_in_a_line_and_its_photo(built_real_site):
+    main = built_real_site.page("/locations/north-syracuse/").find("main")
+    summary = main.find("ul", class_="hours-summary")
+    assert summary is not None and summary.find_all("li")[-1].text_content() == "Sun Closed"
+    img = main.find("figure", class_="location-photo").find("img")
+    assert img.get("alt").startswith("Placeholder illustration") and img.get("loading") == "eager"
