@@ -193,7 +193,7 @@ def _check_attribute(state: _PageState, tag: str, name: str, value: str | None) 
     elif lowered in EMBED_ATTRIBUTES and value and _EXTERNAL.match(value.strip()):
         # Loading a file from another site would tell that site who visits the clinic's pages.
         state.report(state.line_of(value[:40]), f"<{tag}> loads '{value[:60]}' from another site",
-                     "save the file in static/images/ and use its path, e.g. /images/photo.jpg")
+                     "save the photo in content/images/ and use its path, e.g. /images/photo.jpg")
 
 
 class _RawHtmlChecker(HTMLParser):

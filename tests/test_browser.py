@@ -16,13 +16,15 @@ import http.server
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; SITEGEN_TEST_CHROMIUM names another system-installed Chromium.
+CHROMIUM = os.environ.get("SITEGEN_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 AXE_VERSION = "4.14.1"
@@ -69,7 +71,7 @@ def _required(reason: str) -> None:
 def _chromium() -> str:
     if os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
-    _required("no Chromium at /usr/bin/chromium: install the Debian package `chromium` "
+    _required(f"no Chromium at {CHROMIUM}: install the Debian package `chromium` "
               "(sudo apt-get install chromium) to run the browser tests")
 
 
@@ -258,3 +260,19 @@ def test_phone_header_takes_little_of_the_first_screen(auditor, width, real_page
     assert 0 < layout["headerHeight"] <= limit, (
         f"{real_page_url} at {width} px: the header is {layout['headerHeight']:.0f} px high, "
         f"over {PHONE_HEADER_SHARE:.0%} of a {layout['viewportHeight']} px screen ({limit:.0f} px)")
+
+
+@pytest.mark.parametrize("ci, outcome", [("", "skipped"), ("true", "error")], ids=["locally", "under-CI"])
+def test_without_chromium_the_browser_tests_skip_locally_but_fail_under_ci(tmp_path, ci, outcome):
+    """Run one browser test in a child pytest with no Chromium to be found."""
+    if os.environ.get("SITEGEN_BROWSER_CHILD"):
+        pytest.skip("already in the child run")
+    environment = {**os.environ, "SITEGEN_TEST_CHROMIUM": str(tmp_path / "no-chromium"), "CI": ci,
+                   "SITEGEN_BROWSER_CHILD": "1"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", __file__,
+         "-k", "test_page_does_not_scroll_sideways and 320px and 404"],
+        capture_output=True, text=True, cwd=Path(__file__).parent.parent, env=environment, timeout=300)
+    report = completed.stdout + completed.stderr
+    assert f"1 {outcome}" in report, report
+    assert "the Debian package `chromium`" in report, report
