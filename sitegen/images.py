@@ -105,6 +105,7 @@ class ImageLibrary:
     cache: Path
     photos: dict[str, Photo] = field(default_factory=dict)  # site URL -> photo
     unreadable: dict[str, str] = field(default_factory=dict)  # site URL -> why
+    in_static: frozenset[str] = frozenset()  # photos saved in static/images/ instead, for a hint
     socials: dict[str, Photo] = field(default_factory=dict)  # social crops wanted: URL -> photo
     extra: dict[str, tuple[Path, object]] = field(default_factory=dict)  # cache name -> (file, maker)
 
@@ -123,6 +124,10 @@ class ImageLibrary:
                                "save photos as .jpg, .png or .webp; put other files in static/")
                     continue
                 library._add(path, URL_PREFIX + relative.as_posix())
+        static = root / "static" / URL_PREFIX.strip("/")
+        if static.is_dir():
+            library.in_static = frozenset(URL_PREFIX + path.relative_to(static).as_posix() for path in static.rglob("*")
+                                          if path.suffix.lower() in SOURCE_SUFFIXES)
         return library
 
     def _add(self, path: Path, url: str) -> None:
@@ -161,11 +166,11 @@ class ImageLibrary:
 
     def get(self, url: str) -> Photo:
         """The photo at a site address, or ImageProblem saying what is wrong."""
-        return _lookup(self.photos, self.unreadable, url)
+        return _lookup(self.photos, self.unreadable, url, self.in_static)
 
     def picture_function(self) -> "Pictures":
         """`picture(...)` for templates."""
-        return Pictures(tuple(sorted(self.photos.items())), tuple(sorted(self.unreadable.items())))
+        return Pictures(tuple(sorted(self.photos.items())), tuple(sorted(self.unreadable.items())), self.in_static)
 
     def want_social(self, photo: Photo) -> Variant:
         variant = photo.social()
@@ -227,19 +232,24 @@ class Pictures:
 
     photos: tuple[tuple[str, Photo], ...]
     unreadable: tuple[tuple[str, str], ...]
+    in_static: frozenset[str] = frozenset()
 
     def __call__(self, url: str, alt: str, sizes: str = "100vw", eager: bool = False, css_class: str = "") -> Markup:
-        photo = _lookup(dict(self.photos), dict(self.unreadable), url)
+        photo = _lookup(dict(self.photos), dict(self.unreadable), url, self.in_static)
         return picture_markup(photo, alt, sizes, eager, css_class)
 
 
-def _lookup(photos: dict[str, Photo], unreadable: dict[str, str], url: str) -> Photo:
+def _lookup(photos: dict[str, Photo], unreadable: dict[str, str], url: str, in_static=frozenset()) -> Photo:
     clean = url.split("#")[0].split("?")[0]
     if clean in photos:
         return photos[clean]
     if clean in unreadable:
         raise ImageProblem(f"the image {IMAGE_DIR}/{clean[len(URL_PREFIX):]} cannot be read ({unreadable[clean]})",
                            "save it again as a JPEG, PNG or WebP file")
+    if clean in in_static:
+        raise ImageProblem(f"the image '{url}' is in static/images/, not {IMAGE_DIR}/",
+                           f"move it to {IMAGE_DIR}/{clean[len(URL_PREFIX):]}, so the build can resize it "
+                           "and remove its metadata")
     hint = did_you_mean(clean, sorted(photos)) or \
         f"put the photo in {IMAGE_DIR}/ and write its address, e.g. /images/photo.jpg"
     raise ImageProblem(f"the image '{url}' does not exist in {IMAGE_DIR}/", hint)

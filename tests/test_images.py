@@ -256,3 +256,27 @@ def test_a_share_card_is_drawn_without_any_system_font(tmp_path, monkeypatch):
     with Image.open(tmp_path / "card.png") as drawn:
         assert drawn.size == (1200, 630)
         assert len(drawn.convert("RGB").getcolors(100000)) > 2  # text was drawn on the background
+
+
+def test_a_photo_left_in_static_images_gets_a_hint_to_move_it(fixture_site, cache):
+    (fixture_site / "static" / "images").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (50, 50)).save(fixture_site / "static" / "images" / "old.jpg")
+    write_page(fixture_site, "photos", "![An old photo](/images/old.jpg)\n")
+    result = run_build(fixture_site)
+    assert result.code == 1
+    assert ("content/pages/photos.md:6: the image '/images/old.jpg' is in static/images/, not content/images/; "
+            "move it to content/images/old.jpg, so the build can resize it and remove its metadata") in result.err
+
+
+def test_a_transparent_png_keeps_its_transparency(fixture_site, cache):
+    path = fixture_site / "content" / "images" / "logo-mark.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGBA", (600, 300), (29, 92, 87, 0)).save(path)
+    write_page(fixture_site, "photos", "![Our mark](/images/logo-mark.png)\n")
+    build_ok(fixture_site)
+    picture = page(fixture_site, "/photos/").find("picture")
+    fallback = picture.find("img").get("src")
+    assert fallback.endswith(".png")
+    for url in (fallback, picture.find("source").get("srcset").split()[0]):
+        with Image.open(fixture_site / "output" / url.lstrip("/")) as published:
+            assert published.mode == "RGBA" and published.getpixel((0, 0))[3] == 0, url
