@@ -116,12 +116,23 @@ async () => {
   const header = document.querySelector(".site-header");
   const headerHeight = header ? header.getBoundingClientRect().height : 0;
 
+  // 6. The Book and Call buttons a visitor sees on the first screen, without scrolling
+  //    (phone numbers written in an address are information, not extra buttons).
+  const firstScreen = { book: [], call: [] };
+  for (const [index, element] of targets.entries()) {
+    const box = boxes[index];
+    if (box.bottom <= 0 || box.top >= viewportHeight || !element.matches(".button")) continue;
+    const label = (element.innerText || element.getAttribute("aria-label") || "").trim();
+    if (/^book\b/i.test(label)) firstScreen.book.push(describe(element));
+    else if (/^call\b/i.test(label) || (element.getAttribute("href") || "").startsWith("tel:")) firstScreen.call.push(describe(element));
+  }
+
   // The sticky bar, when shown, for the focus walk.
   const bar = document.querySelector(".sticky-cta");
   const barShown = !!bar && getComputedStyle(bar).display !== "none" && getComputedStyle(bar).position === "fixed";
 
   return {
     viewportWidth, viewportHeight, overflow, hiddenCells, smallTargets, imageProblems,
-    headerHeight, barShown, targetCount: targets.length,
+    headerHeight, barShown, targetCount: targets.length, firstScreen,
   };
 }

@@ -276,3 +276,12 @@ def test_without_chromium_the_browser_tests_skip_locally_but_fail_under_ci(tmp_p
     report = completed.stdout + completed.stderr
     assert f"1 {outcome}" in report, report
     assert "the Debian package `chromium`" in report, report
+
+
+@pytest.mark.parametrize("width", [320, 375], ids=lambda w: f"{w}px")
+def test_a_phone_first_screen_offers_one_book_and_one_call(auditor, width, real_page_url):
+    """Not three of each: the sticky bar carries them, nothing above the fold repeats them."""
+    first_screen = auditor.audit(width, real_page_url).layout["firstScreen"]
+    assert len(first_screen["book"]) == 1 and len(first_screen["call"]) == 1, (
+        f"{real_page_url} at {width} px shows {len(first_screen['book'])} Book and {len(first_screen['call'])} Call "
+        f"actions before scrolling: {first_screen}")
