@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape as escape_attribute
@@ -133,36 +132,21 @@ class ImageLibrary:
     def _add(self, path: Path, url: str) -> None:
         from PIL import Image, UnidentifiedImageError
 
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         try:
             with Image.open(path) as image:
                 width, height = image.size
                 if image.getexif().get(EXIF_ORIENTATION) in (5, 6, 7, 8):  # shown turned a quarter
                     width, height = height, width
                 alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-                if not self._cached(digest, width):
-                    image.load()  # a new photo: make sure all of it decodes
+                variants = _variants(url, digest, width, height, "png" if alpha else "jpeg")
+                if not all((self.cache / variant.cache_name).is_file() for variant in variants):
+                    image.load()  # not encoded before: make sure all of it decodes
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
             self.unreadable[url] = str(exc) or type(exc).__name__
             return
-        variants = []
-        fallback = "png" if alpha else "jpeg"
-        for format in ("webp", fallback):
-            for target in _widths(width):
-                target_height = max(1, round(height * target / width))
-                tag = _tag(digest, f"{format}-{target}")
-                ext = "jpg" if format == "jpeg" else format
-                variants.append(Variant(_variant_url(url, f"{target}w", tag, ext), target, target_height, format,
-                                        f"{digest[:32]}-{target}-{ENCODER_VERSION}.{ext}"))
         source = path.relative_to(self.root).as_posix()
-        self.photos[url] = Photo(url, source, path, digest, width, height, tuple(variants))
-
-    def _cached(self, digest: str, width: int) -> bool:
-        return all((self.cache / f"{digest[:32]}-{w}-{ENCODER_VERSION}.{ext}").is_file()
-                   for w in _widths(width) for ext in ("webp", "jpg")) or \
-            all((self.cache / f"{digest[:32]}-{w}-{ENCODER_VERSION}.{ext}").is_file()
-                for w in _widths(width) for ext in ("webp", "png"))
+        self.photos[url] = Photo(url, source, path, digest, width, height, variants)
 
     def get(self, url: str) -> Photo:
         """The photo at a site address, or ImageProblem saying what is wrong."""
@@ -315,6 +299,17 @@ def _write_atomic(path: Path, make) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def _variants(url: str, digest: str, width: int, height: int, fallback: str) -> tuple[Variant, ...]:
+    variants = []
+    for format in ("webp", fallback):
+        ext = "jpg" if format == "jpeg" else format
+        for target in _widths(width):
+            variants.append(Variant(_variant_url(url, f"{target}w", _tag(digest, f"{format}-{target}"), ext),
+                                    target, max(1, round(height * target / width)), format,
+                                    f"{digest[:32]}-{target}-{ENCODER_VERSION}.{ext}"))
+    return tuple(variants)
+
+
 def _widths(width: int) -> list[int]:
     largest = min(width, WIDTHS[-1])
     return [w for w in WIDTHS if w < largest] + [largest]
@@ -327,42 +322,3 @@ def _tag(digest: str, what: str) -> str:
 def _variant_url(url: str, suffix: str, tag: str, ext: str) -> str:
     path = PurePosixPath(url)
     return str(path.with_name(f"{path.stem}-{suffix}.{tag}.{ext}"))
-
-
-# Images in rendered Markdown ---------------------------------------------------------
-
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
-MARKDOWN_SIZES = "(min-width: 48rem) 44rem, calc(100vw - 2rem)"
-
-
-def place_images(html: str, markdown: str, source: str, first_line: int, library: ImageLibrary,
-                 errors: ErrorCollector, first_eager: bool = False) -> str:
-    """Replace each <img> of a photo in content/images/ with its <picture>.
-
-    Problems (a missing or unreadable file, no alt text) are reported at the
-    Markdown line that holds the image. `first_eager`: the page shows no image
-    above this body, so its first photo is loaded at once rather than lazily.
-    """
-    import html as html_module
-
-    count = 0
-
-    def replace(match: re.Match) -> str:
-        nonlocal count
-        attributes = {name.lower(): html_module.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(0))}
-        src = attributes.get("src", "")
-        if not is_photo_url(src) or "srcset" in attributes:  # srcset: a component's <picture>, done already
-            return match.group(0)
-        index = markdown.find(src)
-        line = first_line + (markdown.count("\n", 0, index) if index >= 0 else 0)
-        try:
-            picture = picture_markup(library.get(src), attributes.get("alt", ""), MARKDOWN_SIZES,
-                                     eager=first_eager and count == 0, css_class="prose-image")
-        except ImageProblem as problem:
-            errors.add(source, line, 0, problem.message, problem.hint)
-            return match.group(0)
-        count += 1
-        return str(picture)
-
-    return _IMG.sub(replace, html)

@@ -5,8 +5,11 @@ module applies them to the pages of one build.
 """
 from __future__ import annotations
 
+import html as html_module
+import re
+
 from .errors import ErrorCollector
-from .images import DECORATIVE, ImageLibrary, ImageProblem
+from .images import DECORATIVE, ImageLibrary, ImageProblem, is_photo_url, picture_markup
 from .models import Document
 from .render import ShareImage
 from .routes import Route
@@ -72,3 +75,38 @@ def plan_share_images(routes: list[Route], library: ImageLibrary, config) -> dic
             shares[route.url] = ShareImage(config.base_url + card.url, card.width, card.height,
                                            f"{title} — {config.name}", "image/png")
     return shares
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+MARKDOWN_SIZES = "(min-width: 48rem) 44rem, calc(100vw - 2rem)"
+
+
+def place_images(html: str, markdown: str, source: str, first_line: int, library: ImageLibrary,
+                 errors: ErrorCollector, first_eager: bool = False) -> str:
+    """Replace each <img> of a photo in content/images/ with its <picture>.
+
+    Problems (a missing or unreadable file, no alt text) are reported at the
+    Markdown line that holds the image. `first_eager`: the page shows no image
+    above this body, so its first photo is loaded at once rather than lazily.
+    """
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        attributes = {name.lower(): html_module.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(0))}
+        src = attributes.get("src", "")
+        if not is_photo_url(src) or "srcset" in attributes:  # srcset: a component's <picture>, done already
+            return match.group(0)
+        index = markdown.find(src)
+        line = first_line + (markdown.count("\n", 0, index) if index >= 0 else 0)
+        try:
+            picture = picture_markup(library.get(src), attributes.get("alt", ""), MARKDOWN_SIZES,
+                                     eager=first_eager and count == 0, css_class="prose-image")
+        except ImageProblem as problem:
+            errors.add(source, line, 0, problem.message, problem.hint)
+            return match.group(0)
+        count += 1
+        return str(picture)
+
+    return _IMG.sub(replace, html)

@@ -28,9 +28,9 @@ from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
-from .images import ImageLibrary, place_images
+from .images import ImageLibrary
 from .markup import Directive, MarkdownRenderer, MarkdownResult
-from .media import check_data_images, check_page_images, plan_share_images
+from .media import check_data_images, check_page_images, place_images, plan_share_images
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
 from .render import BuildInfo, PageInfo, page_info, render_page
