@@ -1,4 +1,4 @@
-"""The images stage of the pipeline: page photos checked, share images planned.
+"""The images stage of the pipeline: photos checked, Markdown images placed, share images planned.
 
 images.py knows photos and their variants, social.py draws share cards; this
 module applies them to the pages of one build.
