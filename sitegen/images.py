@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape as escape_attribute
@@ -109,7 +110,8 @@ class ImageLibrary:
     extra: dict[str, tuple[Path, object]] = field(default_factory=dict)  # cache name -> (file, maker)
 
     @classmethod
-    def load(cls, root: Path, cache: Path, errors: ErrorCollector) -> "ImageLibrary":
+    def load(cls, root: Path, cache: Path, errors: ErrorCollector, digests: dict | None = None) -> "ImageLibrary":
+        """Read every photo's size and content hash (`digests` remembers hashes between builds)."""
         library = cls(root, cache / "images")
         folder = root / IMAGE_DIR
         if folder.is_dir():
@@ -122,17 +124,17 @@ class ImageLibrary:
                                f"'{path.suffix}' files are not images the site can publish from {IMAGE_DIR}/",
                                "save photos as .jpg, .png or .webp; put other files in static/")
                     continue
-                library._add(path, URL_PREFIX + relative.as_posix())
+                library._add(path, URL_PREFIX + relative.as_posix(), digests)
         static = root / "static" / URL_PREFIX.strip("/")
         if static.is_dir():
             library.in_static = frozenset(URL_PREFIX + path.relative_to(static).as_posix() for path in static.rglob("*")
                                           if path.suffix.lower() in SOURCE_SUFFIXES)
         return library
 
-    def _add(self, path: Path, url: str) -> None:
+    def _add(self, path: Path, url: str, digests: dict | None) -> None:
         from PIL import Image, UnidentifiedImageError
 
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _digest(path, digests)
         try:
             with Image.open(path) as image:
                 width, height = image.size
@@ -297,6 +299,20 @@ def _write_atomic(path: Path, make) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _digest(path: Path, digests: dict | None) -> str:
+    """The content hash of a file; remembered by size and time when they prove it unchanged."""
+    stat = path.stat()
+    signature = (stat.st_size, stat.st_mtime_ns)
+    known = digests.get(path) if digests is not None else None
+    # A file changed within the last second may change again without a new time.
+    if known and known[0] == signature and time.time_ns() - stat.st_mtime_ns > 1_000_000_000:
+        return known[1]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digests is not None:
+        digests[path] = (signature, digest)
+    return digest
 
 
 def _variants(url: str, digest: str, width: int, height: int, fallback: str) -> tuple[Variant, ...]:

@@ -132,6 +132,7 @@ class IncrementalBuilder(Reuse):
         self._config_raw: bytes | None = None
         self._value_keys: dict[str, object] = {}
         self.page_facts_cache: dict = {}  # what the link check read from each page
+        self.photo_digests: dict = {}  # photo file -> (size, time, content hash), so photos are not hashed again
 
     def build(self) -> RenderedSite:
         """Build the site; raises BuildFailed like pipeline.build_site."""

@@ -83,6 +83,8 @@ class Reuse:
 
     # HTML -> what the checks read from it, kept between builds (None: not kept).
     page_facts_cache: dict | None = None
+    # Photo file -> (size, modification time, content hash), kept between builds (None: not kept).
+    photo_digests: dict | None = None
 
     def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
         return load_documents(root, errors)
@@ -126,7 +128,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
-    images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors)
+    images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
     check_page_images(documents, images, errors)
     if data is not None:
         check_data_images(data.locations, images, errors)

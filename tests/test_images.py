@@ -280,3 +280,18 @@ def test_a_transparent_png_keeps_its_transparency(fixture_site, cache):
     for url in (fallback, picture.find("source").get("srcset").split()[0]):
         with Image.open(fixture_site / "output" / url.lstrip("/")) as published:
             assert published.mode == "RGBA" and published.getpixel((0, 0))[3] == 0, url
+
+
+def test_the_preview_shows_a_replaced_photo(fixture_site, cache):
+    from sitegen.incremental import IncrementalBuilder
+    from sitegen.pipeline import BuildOptions
+
+    save_photo(fixture_site, "room.jpg")
+    write_page(fixture_site, "photos", "![Our room](/images/room.jpg)\n")
+    builder = IncrementalBuilder(BuildOptions(root=fixture_site, drafts=True, serving=True, cache_dir=cache))
+    first = builder.build()
+    save_photo(fixture_site, "room.jpg", size=(1000, 500), colour=(200, 100, 90))
+    second = builder.build()
+    old, new = (parse(site.pages["photos/index.html"]).find("img", class_="prose-image") for site in (first, second))
+    assert old.get("src") != new.get("src") and (new.get("width"), new.get("height")) == ("1000", "500")
+    assert new.get("src").lstrip("/") in second.static_files and old.get("src").lstrip("/") not in second.static_files
