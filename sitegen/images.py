@@ -199,13 +199,24 @@ class ImageLibrary:
         return len(work)
 
     def _encode_one(self, photo: Photo, variants: list[Variant]) -> None:
+        """Decode the original once; scale it once per size, largest first, each from the last."""
         from PIL import Image, ImageOps
 
         with Image.open(photo.path) as opened:
-            image = ImageOps.exif_transpose(opened)
+            source = ImageOps.exif_transpose(opened)
             icc = opened.info.get("icc_profile")
-            for variant in variants:
-                _write_atomic(self.cache / variant.cache_name, lambda target, v=variant: _save(image, v, icc, target))
+            scaled = {}
+            for variant in sorted(variants, key=lambda v: (v.crop, -v.width)):
+                size = (variant.width, variant.height, variant.crop)
+                if size not in scaled:
+                    if variant.crop:
+                        scaled[size] = ImageOps.fit(source, (variant.width, variant.height), Image.Resampling.LANCZOS)
+                    else:
+                        larger = [image for (w, _, crop), image in scaled.items() if not crop and w > variant.width]
+                        scaled[size] = (larger[-1] if larger else source).resize(
+                            (variant.width, variant.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+                _write_atomic(self.cache / variant.cache_name,
+                              lambda target, v=variant, image=scaled[size]: _save(image, v, icc, target))
 
 
 @dataclass(frozen=True)
@@ -269,18 +280,16 @@ def _run(task):
 
 
 def _save(image, variant: Variant, icc, target: Path) -> None:
-    from PIL import Image, ImageOps
-
-    if variant.crop:
-        resized = ImageOps.fit(image.convert("RGB"), (variant.width, variant.height), Image.Resampling.LANCZOS)
-    else:
-        resized = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    """Write `image`, already scaled to the variant's size, in the variant's format."""
+    resized = image
     if variant.format == "jpeg":
         resized = resized.convert("RGB")
     elif variant.format == "png":
         resized = resized.convert("RGBA")
     elif resized.mode not in ("RGB", "RGBA"):
         resized = resized.convert("RGBA" if "A" in resized.mode else "RGB")
+    if resized is image:
+        resized = image.copy()  # the scaled image is shared by the next format
     resized.info = {}  # no EXIF, XMP or comments in what is published
     options = {"icc_profile": icc} if icc else {}
     if variant.format == "jpeg":
