@@ -180,7 +180,10 @@ class Auditor:
         return list(dict.fromkeys(covered)), len(seen)
 
 
-@pytest.fixture(scope="session")
+# Module scope: every browser test is in this module, so this is still one browser for the
+# whole run, and it is closed before the next module starts. (Playwright's sync API keeps an
+# asyncio loop running while it is open, which would break later tests that run their own.)
+@pytest.fixture(scope="module")
 def auditor(site_server):
     executable = _chromium()
     try:
