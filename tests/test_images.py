@@ -2,7 +2,9 @@
 and the share images every page gets."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,8 +41,15 @@ def write_page(site: Path, name: str, body: str, front: str = "") -> Path:
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> Path:
-    """A cache folder of this test's own, so the test sees every encoding it causes."""
+    """A cache folder of this test's own, so the test sees every photo encoding it causes.
+
+    The session's share cards are copied in: drawing them again would only slow the test.
+    """
     folder = tmp_path / "image-cache"
+    (folder / "images").mkdir(parents=True)
+    shared = Path(os.environ["SITEGEN_CACHE_DIR"]) / "images"
+    for card in shared.glob("card-*.png") if shared.is_dir() else ():
+        shutil.copyfile(card, folder / "images" / card.name)
     monkeypatch.setenv("SITEGEN_CACHE_DIR", str(folder))
     return folder
 
@@ -189,6 +198,7 @@ def test_an_unchanged_photo_is_not_encoded_again(fixture_site, cache):
     write_page(fixture_site, "photos", "![Our room](/images/room.jpg)\n")
     build_ok(fixture_site)
     first = {path.name: path.stat().st_mtime_ns for path in (cache / "images").iterdir()}
+    assert sum(1 for name in first if name.endswith(".webp")) == 3  # 480, 800 and 1000 px wide
     assert any(name.endswith(".webp") for name in first)
     build_ok(fixture_site)
     assert {path.name: path.stat().st_mtime_ns for path in (cache / "images").iterdir()} == first
