@@ -127,12 +127,19 @@ async () => {
     else if (/^call\b/i.test(label) || (element.getAttribute("href") || "").startsWith("tel:")) firstScreen.call.push(describe(element));
   }
 
+  // 7. The header's own Book and Call (wide screens have no sticky bar).
+  const headerTargets = targets.filter((element) => element.closest(".site-header"));
+  const desktopHeader = {
+    book: headerTargets.filter((element) => /^book\b/i.test(element.innerText.trim())).map(describe),
+    call: headerTargets.filter((element) => /^call\b/i.test(element.innerText.trim())).map(describe),
+  };
+
   // The sticky bar, when shown, for the focus walk.
   const bar = document.querySelector(".sticky-cta");
   const barShown = !!bar && getComputedStyle(bar).display !== "none" && getComputedStyle(bar).position === "fixed";
 
   return {
     viewportWidth, viewportHeight, overflow, hiddenCells, smallTargets, imageProblems,
-    headerHeight, barShown, targetCount: targets.length, firstScreen,
+    headerHeight, barShown, targetCount: targets.length, firstScreen, desktopHeader,
   };
 }

@@ -288,3 +288,9 @@ def test_a_phone_first_screen_offers_one_book_and_one_call(auditor, width, real_
     assert len(first_screen["book"]) == 1 and len(first_screen["call"]) == 1, (
         f"{real_page_url} at {width} px shows {len(first_screen['book'])} Book and {len(first_screen['call'])} Call "
         f"actions before scrolling: {first_screen}")
+
+
+def test_the_desktop_header_offers_call_and_book(auditor, real_page_url):
+    """No sticky bar on wide screens: the header itself has a way to call and Book."""
+    header = auditor.audit(1280, real_page_url).layout["desktopHeader"]
+    assert header["book"] and header["call"], f"{real_page_url} at 1280 px: header actions {header}"
