@@ -20,6 +20,7 @@ Pillow releases the GIL while it decodes and encodes, so threads suffice.
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ ENCODER_VERSION = "1"  # change when the encoding changes, so cached variants ar
 DECORATIVE = "decorative"  # alt text that marks an image as decoration (published with alt="")
 SOCIAL_SIZE = (1200, 630)  # Open Graph / Twitter card image
 EXIF_ORIENTATION = 0x0112
+_NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # file and folder names, as for pages
 
 
 class ImageProblem(Exception):
@@ -118,6 +120,11 @@ class ImageLibrary:
             for path in sorted(folder.rglob("*")):
                 relative = path.relative_to(folder)
                 if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+                    continue
+                bad = [part for part in relative.with_suffix("").parts if not _NAME.fullmatch(part)]
+                if bad:
+                    errors.add(f"{IMAGE_DIR}/{relative.as_posix()}", 0, 0, f"'{bad[0]}' cannot be part of a web address",
+                               "name photos and folders with lowercase letters, digits and hyphens, e.g. front-door.jpg")
                     continue
                 if path.suffix.lower() not in SOURCE_SUFFIXES:
                     errors.add(f"{IMAGE_DIR}/{relative.as_posix()}", 0, 0,
@@ -264,9 +271,10 @@ def picture_markup(photo: Photo, alt: str, sizes: str = "100vw", eager: bool = F
     loading = ' loading="eager" fetchpriority="high"' if eager else ' loading="lazy"'
     class_attr = f' class="{escape_attribute(css_class)}"' if css_class else ""
     sizes = escape_attribute(sizes)
+    webp, fallback_set, src = (escape_attribute(value) for value in (photo.srcset("webp"), photo.srcset(fallback), default.url))
     return Markup(
-        f'<picture><source type="image/webp" srcset="{photo.srcset("webp")}" sizes="{sizes}">'
-        f'<img{class_attr} src="{default.url}" srcset="{photo.srcset(fallback)}" sizes="{sizes}" '
+        f'<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+        f'<img{class_attr} src="{src}" srcset="{fallback_set}" sizes="{sizes}" '
         f'width="{img.width}" height="{img.height}" alt="{escape_attribute(alt)}"{loading} decoding="async">'
         f'</picture>')
 

@@ -305,3 +305,11 @@ def test_the_preview_shows_a_replaced_photo(fixture_site, cache):
     old, new = (parse(site.pages["photos/index.html"]).find("img", class_="prose-image") for site in (first, second))
     assert old.get("src") != new.get("src") and (new.get("width"), new.get("height")) == ("1000", "500")
     assert new.get("src").lstrip("/") in second.static_files and old.get("src").lstrip("/") not in second.static_files
+
+
+def test_a_photo_name_that_is_not_a_web_address_is_an_error(fixture_site, cache):
+    save_photo(fixture_site, 'My "Photo".jpg')
+    result = run_build(fixture_site)
+    assert result.code == 1
+    assert ("content/images/My \"Photo\".jpg: 'My \"Photo\"' cannot be part of a web address; name photos and "
+            "folders with lowercase letters, digits and hyphens, e.g. front-door.jpg") in result.err
