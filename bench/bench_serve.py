@@ -7,7 +7,7 @@ For the demo site, and for the demo site plus N corpus pages (written by the
 shared make_corpus.py into content/pages/), it copies the site into a
 temporary folder, starts `python build.py serve --port 0` on it and, EDITS
 times, appends a sentence to a Markdown file and polls the page's file in
-output/ until the sentence is there. It prints the median and 90th percentile
+.preview/ until the sentence is there. It prints the median and 90th percentile
 of that delay, which includes the watcher's wait for the edits to settle
 (server.DEBOUNCE_MS), and of the rebuild alone as the server reports it.
 """
@@ -76,7 +76,7 @@ def measure(site: Path, source: str, output: str, edits: int) -> tuple[list[floa
     """Milliseconds from each save to the page on disk, and the server's rebuild times."""
     server = Server(site)
     try:
-        path, target = site / source, site / "output" / output
+        path, target = site / source, site / ".preview" / output
         delays = []
         first_line = len(server.lines)
         for number in range(edits + 2):  # the first two warm up

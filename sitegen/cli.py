@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, SiteError
 from .pipeline import BuildOptions, RenderedSite, build_site
-from .writer import UnsafeOutput, check_output_location, write_site
+from .writer import MARKER, OutputState, UnsafeOutput, check_output_location, legacy_leftovers, write_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("build", "check", "serve")
@@ -94,12 +94,18 @@ def _run(argv: list[str]) -> int:
         print(f"error: {root.resolve()} is not a site folder (it has no site_config.yaml); "
               "run from the site's folder or pass --root", file=sys.stderr)
         return EXIT_USAGE
-    output = args.output if args.output is not None else root / "output"
-    try:
-        check_output_location(output, root)
-    except UnsafeOutput as problem:
-        print(f"error: {problem}", file=sys.stderr)
+    if args.command == "serve" and args.output is not None:
+        print("error: serve never writes the output folder (it previews from .preview/ in the site folder, "
+              "so drafts cannot be published by accident); leave out --output", file=sys.stderr)
         return EXIT_USAGE
+    output = args.output if args.output is not None else root / "output"
+    state = OutputState("missing")
+    if args.command == "build":
+        try:
+            state = check_output_location(output, root)
+        except UnsafeOutput as problem:
+            print(f"error: {problem}; nothing was changed", file=sys.stderr)
+            return EXIT_USAGE
     cache_dir = os.environ.get("SITEGEN_CACHE_DIR")  # e.g. one image cache shared by several copies of a site
     options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
                            serving=args.command == "serve", cache_dir=Path(cache_dir) if cache_dir else None)
@@ -107,8 +113,8 @@ def _run(argv: list[str]) -> int:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews
 
-            return serve(options, output, args.host, args.port, args.open, debug=args.debug)
-        return _build(options, output, write=args.command == "build")
+            return serve(options, args.host, args.port, args.open, debug=args.debug)
+        return _build(options, output, state, write=args.command == "build")
     except KeyboardInterrupt:
         raise  # reported by main()
     except Exception as exc:  # the last line of defence: no traceback unless asked
@@ -120,7 +126,7 @@ def _run(argv: list[str]) -> int:
         return EXIT_CONTENT
 
 
-def _build(options: BuildOptions, output: Path, write: bool) -> int:
+def _build(options: BuildOptions, output: Path, state: OutputState, write: bool) -> int:
     try:
         site = build_site(options)
     except BuildFailed as failed:
@@ -128,8 +134,18 @@ def _build(options: BuildOptions, output: Path, write: bool) -> int:
         print("The output folder was left as it was." if write else "Nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
     if write:
+        if state.kind == "legacy":
+            leftovers = legacy_leftovers(output, set(site.pages) | set(site.static_files))
+            if leftovers:
+                print(f"error: {output} looks like a build made by an older version (it has no {MARKER} file), "
+                      f"but it also holds files this build would not write, such as {leftovers[0]}; "
+                      "if it is only an old build, delete it and build again; nothing was changed", file=sys.stderr)
+                return EXIT_USAGE
         try:
             write_site(output, site.pages, site.static_files)
+        except UnsafeOutput as problem:  # the folder changed since it was checked
+            print(f"error: {problem}; nothing was changed", file=sys.stderr)
+            return EXIT_USAGE
         except OSError as exc:
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT
@@ -142,9 +158,11 @@ def _build(options: BuildOptions, output: Path, write: bool) -> int:
 
 
 def _summary(site: RenderedSite, where: str) -> str:
-    html_pages = sum(1 for path in site.pages if path.endswith(".html"))
-    assets = len(site.static_files) + len(site.pages) - html_pages  # static files, sitemap.xml, robots.txt
-    return f"{html_pages} pages, {assets} assets {where} in {site.seconds:.2f} s"
+    html_files = sum(1 for path in site.pages if path.endswith(".html"))
+    assets = len(site.static_files) + len(site.pages) - html_files  # static files, sitemap.xml, feed, _headers...
+    pages = len([route for route in site.routes if route.is_html]) if site.routes else html_files
+    redirects = f"{site.redirects} redirect{'s' if site.redirects != 1 else ''}, " if site.redirects else ""
+    return f"{pages} pages, {redirects}{assets} assets {where} in {site.seconds:.2f} s"
 
 
 def _display(path: Path) -> str:

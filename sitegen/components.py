@@ -5,13 +5,13 @@ templates/components/, so a table looks the same wherever it appears.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import did_you_mean
 from .markup import Directive, DirectiveError
 from .models import ComparisonRow, Condition, Service
-
+from .words import word_problem
 
 @dataclass(frozen=True, slots=True)
 class ComparisonTable:
@@ -58,8 +58,13 @@ class ComponentRenderer:
     services: list[Service]
     comparison_rows: list[ComparisonRow]
     render_partial: Callable[[str, dict], str]
+    words: dict[str, str] = field(default_factory=dict)  # what `{{ name }}` says (data_words)
 
     def __call__(self, directive: Directive) -> str:
+        if directive.inline:
+            if directive.name not in self.words:
+                raise DirectiveError(*word_problem(directive.name, self.words))
+            return self.words[directive.name]
         handler = DIRECTIVES.get(directive.name)
         if handler is None:
             raise DirectiveError(f"unknown directive '{directive.name}'",
@@ -105,6 +110,10 @@ class ComponentRenderer:
         variables = {"cta_id": f"cta-line-{directive.line}"}
         if "heading" in directive.options:
             variables["heading"] = directive.options["heading"]
+        if "link" in directive.options:
+            if directive.options["link"] != "no":
+                raise DirectiveError(f"link={directive.options['link']} is not an option", "write link=no to leave out cta.link")
+            variables["show_link"] = False
         return self.render_partial("components/cta.html", variables)
 
     def locations(self, directive: Directive) -> str:
@@ -128,7 +137,7 @@ class ComponentRenderer:
 # name -> (handler, allowed options)
 DIRECTIVES: dict[str, tuple[Callable[[ComponentRenderer, Directive], str], tuple[str, ...]]] = {
     "comparison": (ComponentRenderer.comparison, ("rows",)),
-    "call-to-action": (ComponentRenderer.call_to_action, ("heading",)),
+    "call-to-action": (ComponentRenderer.call_to_action, ("heading", "link")),
     "locations": (ComponentRenderer.locations, ("heading-level",)),
     "conditions": (ComponentRenderer.conditions, ()),
 }

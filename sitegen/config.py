@@ -66,13 +66,14 @@ CTA = Record({
     "text": Field(Text(), "one or two sentences under the heading"),
     "book_label": Field(Text(), "label of the booking button", False, "Book an appointment"),
     "call_label": Field(Text(), "word before a location on call buttons", False, "Call"),
+    "link": Field(NAV_ITEM, "a link under the buttons, e.g. to what a first visit is like", False, None),
 }, name="call to action")
 
 MARKDOWN = Record({
     "smart_quotes": Field(Boolean(), "turn straight quotes and -- into typographic ones", False, True),
     "toc_depth": Field(Text(pattern=r"[1-6](?:-[1-6])?", expected="a heading range such as 2-3"),
                        "heading levels listed in a page's table of contents", False, "2-3"),
-    "allow_unsafe_html": Field(Boolean(), "allow any raw HTML in Markdown, unchecked (off: scripts, iframes and on* attributes are errors)", False, False),
+    "allow_unsafe_html": Field(Boolean(), "turn off the check of HTML and links in Markdown (the page policy still blocks scripts)", False, False),
 }, name="Markdown option list")
 
 DEFAULT_MARKDOWN = {"smart_quotes": True, "toc_depth": "2-3", "allow_unsafe_html": False}
@@ -86,6 +87,7 @@ SITE_CONFIG = Record({
     "business_name": Field(Text(), "the legal or trading name, shown in the footer"),
     "booking_url": Field(Url(), "where 'Book an appointment' leads"),
     "navigation": Field(ListOf(NAV_ITEM), "the main menu, in order"),
+    "footer_navigation": Field(ListOf(NAV_ITEM), "more links in the footer, after the main menu's", False, ()),
     "colors": Field(COLORS, "brand colours"),
     "cta": Field(CTA, "wording of the call-to-action block"),
     "markdown": Field(MARKDOWN, "Markdown options", False, DEFAULT_MARKDOWN),
@@ -107,8 +109,9 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         business_name=values["business_name"],
         booking_url=values["booking_url"],
         navigation=tuple(NavItem(**item) for item in values["navigation"]),
+        footer_navigation=tuple(NavItem(**item) for item in values["footer_navigation"]),
         colors=Colors(**values["colors"]),
-        cta=CallToAction(**values["cta"]),
+        cta=CallToAction(**{**values["cta"], "link": NavItem(**values["cta"]["link"]) if values["cta"]["link"] else None}),
         markdown=MarkdownOptions(**markdown),
     )
 

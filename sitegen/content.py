@@ -123,3 +123,13 @@ def load_documents(root: Path, errors: ErrorCollector) -> list[Document]:
                 if document is not None:
                     documents.append(document)
     return documents
+
+
+def listing_order(documents) -> list[Document]:
+    """Documents in the order they are listed together (Hugo's default order).
+
+    Lower weight first; documents without a weight (0) after all weighted
+    ones; then newest first, then by title (Z to A, as dates are compared).
+    """
+    newest_first = sorted(documents, key=lambda d: (d.date is not None, d.date or 0, d.title), reverse=True)
+    return sorted(newest_first, key=lambda d: (d.weight == 0, d.weight))

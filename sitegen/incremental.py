@@ -53,6 +53,7 @@ from .pipeline import BuildOptions, RenderedSite, Reuse, build_site
 from .render import PageInfo
 from .routes import Route
 from .templating import TEMPLATE_DIR
+from .writer import MARKER, mark_folder
 
 # The folders and patterns content.load_documents reads pages and articles from.
 DOCUMENT_SECTIONS = (("page", "content/pages", "**/*.md"), ("article", "content/articles", "*.md"))
@@ -284,7 +285,7 @@ class IncrementalBuilder(Reuse):
         `partials` are the component templates the directives rendered, which
         follow from the text and the data.
         """
-        if ":::" not in text:
+        if ":::" not in text and "{{" not in text:  # no directives, no `{{ words }}` from the data
             return None
         closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
         if None in closures:
@@ -333,8 +334,8 @@ class IncrementalBuilder(Reuse):
             return self._data_key()
         if isinstance(value, list) and all(isinstance(item, Document) for item in value):
             return tuple(_snapshot(item) for item in value)
-        if _is_frozen_dataclass(value):
-            return value
+        if _is_frozen_dataclass(value) or value is None or isinstance(value, (str, int, float, bool)):
+            return ("value", value)
         return _Unknown()
 
 
@@ -439,7 +440,7 @@ class OutputFolder:
         """Write what differs and delete what is gone; return the output paths touched."""
         if not self.output.is_dir():  # removed behind our back: start again
             self._pages = None
-        self.output.mkdir(parents=True, exist_ok=True)
+        mark_folder(self.output)  # a build like any other: the next one may replace it
         first = self._pages is None
         previous = set(self._existing_files()) if first else set(self._pages) | set(self._assets)
         touched = []
@@ -471,7 +472,9 @@ class OutputFolder:
     def _existing_files(self):
         for folder, _, names in os.walk(self.output):
             for name in names:
-                yield (Path(folder) / name).relative_to(self.output).as_posix()
+                relative = (Path(folder) / name).relative_to(self.output).as_posix()
+                if relative != MARKER:  # the writer's proof that this folder is a build
+                    yield relative
 
     def _write(self, relative: str, write: Callable[[Path], object]) -> None:
         target = self.output / relative

@@ -3,9 +3,9 @@
 Besides the standard extensions, ComponentExtension adds:
 - directives: a line such as `::: comparison medical-massage therapeutic-massage`
   becomes a component rendered by a callback (a block processor);
-- safety checks: raw HTML with script/style/iframe/object/embed elements or
-  on* attributes, and links to javascript: and other non-web schemes, are
-  errors naming the file and line (unless the site allows unsafe HTML).
+- component markers, so the safety check (sanitize.py) reads each document's
+  final HTML with the editor's raw HTML in it but without the components,
+  which come from the site's own templates.
 """
 from __future__ import annotations
 
@@ -14,27 +14,25 @@ import shlex
 import xml.etree.ElementTree as etree
 from collections import deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape as html_unescape
 from typing import Callable
 
 import markdown
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from .errors import SiteError
 from .models import MarkdownOptions, TocEntry
+from .sanitize import check_fragment
 
 DIRECTIVE_LINE = re.compile(r"^:::[ \t]*(\S*)[ \t]*(.*?)[ \t]*$")
-FORBIDDEN_ELEMENTS = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta", "link"})
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "srcset", "xlink:href", "data"})
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-EMBED_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data"})  # attributes that load, not link
-_EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+INLINE_WORD = re.compile(r"\{\{[ \t]*([a-z][a-z0-9-]*)[ \t]*\}\}")
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
 
 
@@ -46,6 +44,7 @@ class Directive:
     arguments: tuple[str, ...]
     options: dict[str, str]
     line: int
+    inline: bool = False  # `{{ name }}` inside a sentence: rendered as plain text
 
 
 class DirectiveError(Exception):
@@ -62,13 +61,17 @@ class MarkdownResult:
     html: str
     toc: tuple[TocEntry, ...]
     errors: list[SiteError] = field(default_factory=list)
+    # The directives the text placed, by name, so a layout does not place them again.
+    components: tuple[str, ...] = ()
 
 
-def unsafe_url(url: str) -> bool:
-    """True for a URL with a scheme other than http(s), mailto or tel."""
-    cleaned = re.sub(r"[\x00-\x20]", "", url)
-    match = _SCHEME.match(cleaned)
-    return bool(match) and match.group(1).lower() not in ALLOWED_SCHEMES
+# Fenced code blocks and code spans, blanked out (lines kept) where problems are sought.
+_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$|(`+)[^`\n](?:(?!\n[ \t]*\n).)*?\2",
+                   re.MULTILINE | re.DOTALL)  # a code span ends with its paragraph
+
+
+def _blank_out(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 class _PageState:
@@ -83,7 +86,12 @@ class _PageState:
         self.first_line = first_line
         self.directive_lines: deque[int] = deque()
         self.component_stash: set[int] = set()
+        self.components: dict[str, str] = {}  # marker -> the component's HTML
+        self.placed: list[str] = []  # names of the directives placed
         self.errors: list[SiteError] = []
+        # Code samples are text on the page: a problem is sought outside them first.
+        self._searchable = (_CODE.sub(_blank_out, text).lower(), text.lower())
+        self._cursors: dict[tuple[int, str], int] = {}
 
     def line_of(self, needle: str) -> int:
         """Best source line for a problem: where `needle` first appears."""
@@ -91,6 +99,28 @@ class _PageState:
         if index < 0:
             return self.first_line
         return self.first_line + self.text.count("\n", 0, index)
+
+    def locate(self, needles: tuple[str, ...], last: bool = False) -> int:
+        """Best source line for a problem found in the HTML: where the first
+        needle that occurs in the source appears (case-insensitively). Each
+        needle is searched on from its previous find, so repeated problems
+        get their own lines."""
+        for searched, lowered in enumerate(self._searchable):
+            for needle in needles:
+                needle = needle.lower()
+                if not needle.strip():
+                    continue
+                key = (searched, needle)
+                if last:
+                    index = lowered.rfind(needle)
+                else:
+                    index = lowered.find(needle, self._cursors.get(key, 0))
+                    if index < 0:
+                        index = lowered.find(needle)
+                if index >= 0:
+                    self._cursors[key] = index + 1
+                    return self.first_line + self.text.count("\n", 0, index)
+        return self.first_line
 
     def report(self, line: int, message: str, hint: str = "") -> None:
         self.errors.append(SiteError(self.source, line, 0, message, hint))
@@ -140,6 +170,7 @@ class _DirectiveProcessor(BlockProcessor):
         line = self.state.directive_lines.popleft() if self.state.directive_lines else self.state.line_of(first)
         html = self._render(first, line)
         if html:
+            self.state.placed.append(DIRECTIVE_LINE.match(first).group(1))
             stash = self.parser.md.htmlStash
             placeholder = stash.store(html)
             self.state.component_stash.add(stash.html_counter - 1)
@@ -166,89 +197,72 @@ class _DirectiveProcessor(BlockProcessor):
             return ""
 
 
-class _SafetyTreeprocessor(Treeprocessor):
-    """Checks attributes Markdown itself produced (links, images, attr_list)."""
+class _WordProcessor(InlineProcessor):
+    """`{{ locations }}` in a sentence: a word or phrase said from the data (see components.WORDS)."""
 
-    def __init__(self, md, state: _PageState):
-        super().__init__(md)
+    def __init__(self, state: _PageState, render: Callable[[Directive], str]):
+        super().__init__(INLINE_WORD.pattern)
         self.state = state
+        self.render = render
 
-    def run(self, root):
-        for element in root.iter():
-            for name, value in element.attrib.items():
-                _check_attribute(self.state, element.tag, name, value)
-
-
-def _check_attribute(state: _PageState, tag: str, name: str, value: str | None) -> None:
-    lowered = name.lower()
-    if lowered.startswith("on"):
-        state.report(state.line_of(name + "="), f"the attribute '{name}' on <{tag}> is not allowed",
-                     "event attributes run scripts; remove it")
-    elif lowered == "style" and value and re.search(r"url\s*\(|expression\s*\(", value, re.I):
-        state.report(state.line_of(value), f"the style on <{tag}> loads a resource", "remove url(...) from it")
-    elif lowered in URL_ATTRIBUTES and value and unsafe_url(value):
-        scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", value)).group(1)
-        state.report(state.line_of(value[:40]), f"the link '{value[:60]}' uses the scheme '{scheme}:'",
-                     "links may only use http(s), mailto, tel or a path on this site")
-    elif lowered in EMBED_ATTRIBUTES and value and _EXTERNAL.match(value.strip()):
-        # Loading a file from another site would tell that site who visits the clinic's pages.
-        state.report(state.line_of(value[:40]), f"<{tag}> loads '{value[:60]}' from another site",
-                     "save the photo in content/images/ and use its path, e.g. /images/photo.jpg")
+    def handleMatch(self, m, data):
+        line = self.state.line_of(m.group(0))
+        try:
+            text = self.render(Directive(m.group(1), (), {}, line, inline=True))
+        except DirectiveError as problem:
+            self.state.report(line, problem.message, problem.hint)
+            text = m.group(0)
+        return AtomicString(text), m.start(0), m.end(0)
 
 
-class _RawHtmlChecker(HTMLParser):
-    def __init__(self, state: _PageState):
-        super().__init__(convert_charrefs=True)
-        self.state = state
+class _ComponentPostprocessor(Postprocessor):
+    """Puts a marker where each directive's component goes, instead of its HTML.
 
-    def handle_starttag(self, tag, attrs):
-        if tag in FORBIDDEN_ELEMENTS:
-            self.state.report(self.state.line_of(f"<{tag}") if f"<{tag}" in self.state.text
-                              else self.state.line_of(f"<{tag.upper()}"),
-                              f"the HTML element <{tag}> is not allowed in content",
-                              "remove it, or set markdown.allow_unsafe_html in site_config.yaml if you really need it")
-            return  # one message per element: its attributes go with it
-        for name, value in attrs:
-            _check_attribute(self.state, tag, name, value)
-
-    handle_startendtag = handle_starttag
-
-
-class _RawHtmlPostprocessor(Postprocessor):
-    """Checks the raw HTML an editor wrote, before it is put back in place."""
+    The marker holds STX and ETX, which the converter strips from every
+    source, so no text an editor writes can forge one. MarkdownRenderer checks
+    the fragment with the markers standing in for the components, then puts
+    the components in. Runs just before the converter restores raw HTML.
+    """
 
     def __init__(self, md, state: _PageState):
         super().__init__(md)
         self.state = state
 
     def run(self, text):
-        for index, raw in enumerate(self.md.htmlStash.rawHtmlBlocks):
-            if index not in self.state.component_stash:
-                checker = _RawHtmlChecker(self.state)
-                checker.feed(str(raw))
-                checker.close()
+        stash = self.md.htmlStash
+        for index in sorted(self.state.component_stash):
+            placeholder = stash.get_placeholder(index)
+            marker = _component_marker(index)
+            text = text.replace(f"<p>{placeholder}</p>", marker).replace(placeholder, marker)
+            self.state.components[marker] = str(stash.rawHtmlBlocks[index])
         return text
 
 
+def _component_marker(index: int) -> str:
+    return f"\x02sitegen-component:{index}\x03"
+
+
 class ComponentExtension(Extension):
-    def __init__(self, state: _PageState, render: Callable[[Directive], str], check_safety: bool):
+    def __init__(self, state: _PageState, render: Callable[[Directive], str]):
         super().__init__()
         self.state = state
         self.render = render
-        self.check_safety = check_safety
 
     def extendMarkdown(self, md):
         md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
         md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
-        if self.check_safety:
-            md.treeprocessors.register(_SafetyTreeprocessor(md, self.state), "safety", 1)
-            md.postprocessors.register(_RawHtmlPostprocessor(md, self.state), "raw_html_safety", 40)
+        md.inlinePatterns.register(_WordProcessor(self.state, self.render), "data_word", 175)
+        # Before "raw_html" (30), which would put the components' HTML back.
+        md.postprocessors.register(_ComponentPostprocessor(md, self.state), "component_markers", 35)
 
 
 def _flatten_toc(tokens) -> list[TocEntry]:
+    """The headings, with their titles as plain text: the toc extension gives
+    them HTML-escaped (with smarty's entities, such as &rsquo;), and templates
+    escape what they print."""
     entries = []
     for token in tokens:
-        entries.append(TocEntry(token["level"], token["id"], token["name"]))
+        entries.append(TocEntry(token["level"], token["id"], html_unescape(token["name"])))
         entries.extend(_flatten_toc(token["children"]))
     return entries
 
@@ -268,14 +282,16 @@ class MarkdownRenderer:
 
     def __init__(self, options: MarkdownOptions, render_directive: Callable[[Directive], str]):
         self.state = _PageState()
+        self.check_safety = not options.allow_unsafe_html
         self.md = self._converter(options, render_directive, options.smart_quotes)
         self.md_plain = self._converter(options, render_directive, False) if options.smart_quotes else self.md
 
     def _converter(self, options: MarkdownOptions, render_directive, smart_quotes: bool) -> markdown.Markdown:
         extensions = [
-            "tables", "attr_list", "sane_lists", "fenced_code", "def_list",
+            # align="" rather than style="": the page policy blocks style attributes.
+            TableExtension(use_align_attribute=True), "attr_list", "sane_lists", "fenced_code", "def_list",
             TocExtension(toc_depth=options.toc_depth, permalink=False),
-            ComponentExtension(self.state, render_directive, check_safety=not options.allow_unsafe_html),
+            ComponentExtension(self.state, render_directive),
         ]
         if smart_quotes:
             extensions.append("smarty")
@@ -287,5 +303,11 @@ class MarkdownRenderer:
         md.reset()
         self.state.reset(source, text, first_line)
         html = md.convert(text)
+        components = self.state.components
+        if self.check_safety:
+            for problem in check_fragment(html, tuple(components)):
+                self.state.report(self.state.locate(problem.needles, problem.last), problem.message, problem.hint)
+        for marker, component in components.items():
+            html = html.replace(marker, component)
         toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
-        return MarkdownResult(html, toc, list(self.state.errors))
+        return MarkdownResult(html, toc, list(self.state.errors), tuple(dict.fromkeys(self.state.placed)))

@@ -37,6 +37,7 @@ class CallToAction:
     text: str
     book_label: str
     call_label: str
+    link: NavItem | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class SiteConfig:
     colors: Colors
     cta: CallToAction
     markdown: MarkdownOptions
+    footer_navigation: tuple[NavItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,24 +22,31 @@ from typing import Callable
 import jinja2
 from markupsafe import escape
 
-from .checks import check_pages
+from .assets import fingerprint
+from .checks import check_pages, page_ids
 from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
-from .content import load_documents
+from .content import listing_order, load_documents
 from .data import SiteData, load_data
 from .errors import BuildFailed, ErrorCollector
+from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
 from .images import ImageLibrary
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .media import check_data_images, check_page_images, place_images, plan_share_images
 from .models import Document, MarkdownOptions, NavItem
 from .parallel import convert_all
+from .policy import PagePolicy
+from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
+from .sourcetree import body_file_problem, check_source_tree
 from .templating import TEMPLATE_DIR, create_environment, template_error
+from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
 CACHE_DIR = ".cache"
+FEED_URL = "/feed.xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +66,21 @@ class RenderedSite:
     static_files: dict[str, Path]  # output path -> source file
     seconds: float = 0.0
     routes: list[Route] = field(default_factory=list)
+    redirects: int = 0  # how many redirects the site declares (their pages are in `pages`)
 
 
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
     url: str
     date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """`feed` in templates (None when there are no articles): the Atom feed of the articles."""
+
+    url: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +138,16 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     errors = ErrorCollector()
     reuse = reuse or Reuse()
 
-    # Load and validate.
+    # Load and validate; nothing is read through a link that leads out of the site.
+    check_source_tree(root, errors)
+    if errors:
+        raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
     documents = reuse.load_documents(root, errors)
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     static_files = _collect_static(root)
+    redirects = load_redirects(root, errors)
     images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
     check_page_images(documents, images, errors)
     if data is not None:
@@ -135,22 +155,30 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if errors or config is None or data is None:
         raise BuildFailed(errors.sorted())
 
+    # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
+    words = data_words(data.locations)
+    config = fill_config_words(root, config, words, errors)
+    documents = [fill_document_words(document, words, errors) for document in documents]
+
     # Plan routes.
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
-        url = "/" + relative
-        if url in plan or (url.endswith("/index.html") and url[: -len("index.html")] in plan):
-            errors.add(f"{STATIC_DIR}/{relative}", 0, 0, f"this file would overwrite the page at {url}",
-                       "rename or move it")
-    _check_navigation(root, config.navigation, plan, errors)
+        plan.add_static(relative, f"{STATIC_DIR}/{relative}")
+    if redirects and REDIRECT_RULES_FILE in static_files:
+        errors.add(f"{STATIC_DIR}/{REDIRECT_RULES_FILE}", 0, 0, f"the build writes {REDIRECT_RULES_FILE} from {REDIRECTS_FILE}",
+                   f"move these rules into {REDIRECTS_FILE} and delete this file")
+    check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files}, errors)
+    _check_navigation(root, _config_links(config), plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
+    redirect_template = _load_redirect_template(env, root, errors) if redirects else None
     if errors:
         raise BuildFailed(errors.sorted())
 
-    # Render Markdown, then pages.
-    articles = sorted((d for d in published if d.kind == "article"), key=lambda d: (d.date, d.title), reverse=True)
+    # Fingerprint assets (not in the live preview, which caches nothing), render Markdown, then pages.
+    static_files, asset_url = fingerprint(static_files, enabled=not options.serving)
+    articles = listing_order(d for d in published if d.kind == "article")
     site_context = {
         "site": config,
         "services": data.services,
@@ -159,6 +187,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "comparison_rows": data.comparison_rows,
         "articles": articles,
         "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        "asset_url": asset_url,
+        "feed": Feed(FEED_URL, f"{config.name}: articles") if FEED_URL in plan else None,
         # Functions of the data alone (the incremental builder relies on it):
         "comparison_table": lambda services=None, rows=None: comparison_table(
             services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
@@ -173,19 +203,21 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         return reuse.render_partial(env.get_template(name), {**site_context, **variables})
 
     markdown = reuse.markdown_renderer(config.markdown,
-                                       ComponentRenderer(data.services, data.comparison_rows, render_partial))
+                                       ComponentRenderer(data.services, data.comparison_rows, render_partial, words))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
-    _render_markdown(markdown, published, data.bodies, reuse, errors, images)
+    placed = _render_markdown(markdown, published, data.bodies, reuse, errors, images)
     shares = plan_share_images(list(plan), images, config)
 
     rendered: dict[str, tuple[Route, str]] = {}
+    policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
     seen_template_errors: set[tuple[str, int, str]] = set()
     for route in plan:
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
-        page = page_info(route, config.base_url, crumbs, shares.get(route.url))
+        page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), shares.get(route.url))
         try:
-            rendered[route.url] = (route, reuse.render(templates[route.template], route, page, site_context))
+            html = reuse.render(templates[route.template], route, page, site_context)
+            rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
         except Exception as exc:  # a template may raise anything; report it at its line
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
@@ -199,12 +231,15 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     images.encode(errors)
     static_files = {**static_files, **images.static_files()}
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, config.navigation), facts_cache=reuse.page_facts_cache)
+                config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache)
+    check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
+    redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
         raise BuildFailed(errors.sorted())
 
     pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
-    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan))
+    pages.update(host_files(pages, static_files, redirects, redirect_pages, asset_url.fingerprinted))
+    return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects))
 
 
 def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
@@ -236,6 +271,8 @@ def _plan_routes(documents: list[Document], data, static_has_robots: bool, error
     plan.add(Route("/404.html", "404", "404", "Page not found",
                    "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
     plan.add(Route("/sitemap.xml", "sitemap", "sitemap.xml", "Sitemap", "", f"{TEMPLATE_DIR}/sitemap.xml"))
+    if any(document.kind == "article" for document in documents):
+        plan.add(Route(FEED_URL, "feed", "feed.xml", "Articles feed", "", f"{TEMPLATE_DIR}/feed.xml"))
     if not static_has_robots:
         plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
     for record, _, source, first_line in data.bodies:
@@ -268,6 +305,25 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
     return templates
 
 
+def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCollector):
+    try:
+        return env.get_template("redirect.html")
+    except jinja2.TemplateNotFound as exc:
+        if exc.name != "redirect.html":
+            errors.extend([template_error(exc, root)])
+        else:
+            errors.add(REDIRECTS_FILE, 1, 0, f"redirects need the template {TEMPLATE_DIR}/redirect.html for their pages",
+                       "restore it from the project's history")
+    except jinja2.TemplateError as exc:
+        errors.extend([template_error(exc, root)])
+    return None
+
+
+def _config_links(config) -> tuple[NavItem, ...]:
+    """The links site_config.yaml puts on pages: menus and the call to action's link."""
+    return config.navigation + config.footer_navigation + ((config.cta.link,) if config.cta.link else ())
+
+
 def _check_navigation(root: Path, navigation, plan: RoutePlan, errors: ErrorCollector) -> None:
     lines = _navigation_lines(root, navigation)
     for item in navigation:
@@ -288,28 +344,35 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
     return lines
 
 
-def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse, errors: ErrorCollector,
-                     images: ImageLibrary) -> None:
+def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse,
+                     errors: ErrorCollector, images: ImageLibrary) -> dict[str, frozenset[str]]:
+    """Convert every Markdown text; return page URL -> the components its text placed.
+
+    Photos in the Markdown become <picture>s; a page without a hero photo loads its first one at once.
+    """
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
     jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
-    # Photos in the Markdown become <picture>s; a page without a hero photo loads its first one at once.
+    placed = {}
     for document, result in zip(documents, results):
         document.body_html = place_images(result.html, document.body_markdown, document.source, document.body_line,
                                           images, errors, first_eager=document.image is None)
         document.toc = result.toc
+        placed[document.url] = frozenset(result.components)
     for (record, text, source, first_line), result in zip(bodies, results[len(documents):]):
         record.body_html = place_images(result.html, text, source, first_line, images, errors, first_eager=True)
+        placed[record.url] = placed.get(record.url, frozenset()) | frozenset(result.components)
     for result in results:
         errors.extend(result.errors)
+    return placed
 
 
 def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors: ErrorCollector):
-    content = (root / "content").resolve()
-    path = (content / relative).resolve()
-    if content not in path.parents:
-        errors.add(referrer, line, 0, f"body_file '{relative}' is outside content/", "give a path inside content/, e.g. services/x.md")
+    problem = body_file_problem(root, relative)
+    if problem is not None:
+        errors.add(referrer, line, 0, *problem)
         return None
+    path = (root / "content" / relative).resolve()
     rel = path.relative_to(root.resolve()).as_posix()
     try:
         return read_text(path.read_bytes(), rel), rel, 1

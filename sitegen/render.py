@@ -37,6 +37,8 @@ class PageInfo:
     body_html: Markup
     toc: tuple[TocEntry, ...]
     breadcrumbs: tuple[NavItem, ...]
+    # Components the page's Markdown placed ('call-to-action', ...): a layout does not add them again.
+    components: frozenset[str] = frozenset()
     image: str | None = None  # the page's own photo (site address), for picture()
     image_alt: str = ""
     share_image: ShareImage | None = None  # Open Graph / Twitter card image
@@ -52,7 +54,7 @@ class BuildInfo:
 
 
 def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
-              share_image: ShareImage | None = None) -> PageInfo:
+              components: frozenset[str] = frozenset(), share_image: ShareImage | None = None) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
     body = getattr(record, "body_html", "") or ""
@@ -68,6 +70,7 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
         body_html=Markup(body),
         toc=document.toc if document else (),
         breadcrumbs=breadcrumbs,
+        components=components,
         image=document.image if document else None,
         image_alt=document.image_alt if document else "",
         share_image=share_image,

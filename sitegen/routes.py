@@ -6,11 +6,13 @@ sources and URLs that would escape output/ are errors naming the sources.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .errors import ErrorCollector
 from .models import Document
+from .writer import MARKER
 
 _SAFE_URL = re.compile(r"/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+\.(?:html|xml|txt))?")
 
@@ -43,6 +45,21 @@ class Route:
         return self.url.endswith(("/", ".html"))
 
 
+def _collision(route: Route, other: Route) -> str:
+    sources = f"by {other.source} and by {route.source}"
+    if route.url == other.url:
+        return f"{route.url} is produced twice: {sources}"
+    if route.output_path == other.output_path:
+        return f"{other.url} and {route.url} are the same file, {route.output_path}: produced {sources}"
+    return (f"{other.url} and {route.url} differ only in letter case, so they are one file on macOS and Windows: "
+            f"produced {sources}")
+
+
+def fold(path: str) -> str:
+    """A path as a case-folding disk sees it: letter case and Unicode composition ignored."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
 def output_path_for(url: str) -> str:
     """/ -> index.html, /services/x/ -> services/x/index.html, /404.html -> 404.html."""
     if url.endswith("/"):
@@ -56,17 +73,29 @@ def url_problem(url: str) -> str:
         return "must start with a single / and use / between parts"
     if any(part in (".", "..") for part in url.split("/")):
         return "may not contain '.' or '..' parts"
+    if any(part.startswith(".") and part != ".well-known" for part in url.split("/")):
+        return ("may not have parts starting with '.': hosts hide such files, and the output folder keeps its "
+                f"{MARKER} file there")
     if not _SAFE_URL.fullmatch(url):
         return "may only use letters, digits, '-', '_', '.' and '~', and must end with / or .html"
     return ""
 
 
 class RoutePlan:
-    """URL -> Route, filled once, checked as it is filled."""
+    """URL -> Route, filled once, checked as it is filled (all routes, then the static files).
+
+    Collisions are decided on the files the routes write, compared without
+    letter case (editors' disks on macOS and Windows fold it): /about/ and
+    /about/index.html are one file, and so are /about/ and /About/. A file
+    where another route needs a folder collides too.
+    """
 
     def __init__(self, errors: ErrorCollector):
         self.routes: dict[str, Route] = {}
         self.errors = errors
+        # folded output path -> (source, its route, or None for a static file)
+        self._files: dict[str, tuple[str, Route | None]] = {}
+        self._folders: dict[str, tuple[str, Route | None]] = {}  # folded folder -> first file needing it
 
     def add(self, route: Route) -> None:
         problem = url_problem(route.url)
@@ -74,14 +103,75 @@ class RoutePlan:
             self.errors.add(route.source, route.line, 0, f"the URL '{route.url}' {problem}")
             return
         other = self.routes.get(route.url)
+        if other is None:
+            taken = self._files.get(fold(route.output_path))
+            other = taken[1] if taken else None
         if other is not None:
             # Blame the side an editor chose (a page's file name or url), with its line.
             blamed = other if isinstance(other.record, Document) and not isinstance(route.record, Document) else route
-            self.errors.add(blamed.source, blamed.line, 0,
-                            f"{route.url} is produced twice: by {other.source} and by {route.source}",
-                            "give one of them another file name or url")
+            self.errors.add(blamed.source, blamed.line, 0, _collision(route, other),
+                            "give one of them another file name or url" + (
+                                ", and write addresses in lowercase" if route.output_path != other.output_path else ""))
+            if blamed is route:
+                return
+            # The page keeps the generated one from its place, so links to it are not reported too.
+            del self.routes[other.url]
+            del self._files[fold(other.output_path)]
+        needing = self._folders.get(fold(route.output_path))
+        clash = self._folder_clash(route.output_path)
+        if needing is not None or clash is not None:
+            message = (f"{route.url} writes the file {route.output_path}, where {needing[1].url} needs a folder"
+                       if needing is not None else
+                       f"{route.url} needs the folder {clash[0]}/, where {clash[1]} writes a file")
+            self.errors.add(route.source, route.line, 0, message, "give one of them another file name or url")
             return
         self.routes[route.url] = route
+        self._claim(route.output_path, route.source, route)
+
+    def add_static(self, relative: str, source: str) -> None:
+        """A static file copied to `relative`; it may not take a page's file, or another's."""
+        folded = fold(relative)
+        taken = self._files.get(folded)
+        if taken is not None:
+            other_source, page = taken
+            if page is not None and page.output_path == relative:
+                message = f"this file would overwrite the page at {page.url}"
+            elif page is not None:
+                message = (f"this file and the page at {page.url} ({page.output_path}) differ only in letter case, "
+                           "so one would overwrite the other on macOS and Windows")
+            else:
+                how = "letter case" if source.casefold() == other_source.casefold() else "how their accents are encoded"
+                message = (f"this file and {other_source} differ only in {how}, "
+                           "so one would overwrite the other on macOS and Windows")
+            self.errors.add(source, 0, 0, message, "rename or move it")
+            return
+        needing = self._folders.get(folded)
+        if needing is not None:
+            what = f"the page at {needing[1].url}" if needing[1] is not None else needing[0]
+            self.errors.add(source, 0, 0, f"this file stands where {what} needs a folder", "rename or move it")
+            return
+        clash = self._folder_clash(relative)
+        if clash is not None:
+            self.errors.add(source, 0, 0, f"this file needs the folder {clash[0]}/, where {clash[1]} writes a file",
+                            "rename or move it")
+            return
+        self._claim(relative, source, None)
+
+    def _folder_clash(self, output_path: str) -> tuple[str, str] | None:
+        """(folder, who writes a file there) when a folder `output_path` needs is another's file."""
+        parts = output_path.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            folder = "/".join(parts[:end])
+            taken = self._files.get(fold(folder))
+            if taken is not None:
+                return folder, taken[1].url if taken[1] is not None else taken[0]
+        return None
+
+    def _claim(self, output_path: str, source: str, route: Route | None) -> None:
+        self._files[fold(output_path)] = (source, route)
+        parts = output_path.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            self._folders.setdefault(fold("/".join(parts[:end])), (source, route))
 
     def __contains__(self, url: str) -> bool:
         return url in self.routes

@@ -1,4 +1,4 @@
-"""Live preview: build, serve output/, rebuild on each edit and reload open tabs.
+"""Live preview: build, serve .preview/, rebuild on each edit and reload open tabs.
 
     python build.py serve [--host 127.0.0.1] [--port 8000] [--open]
 
@@ -16,6 +16,12 @@ We never start livereload's own watcher; we signal the tabs ourselves after
 each rebuild. That also sidesteps LiveReloadHandler.DEFAULT_RELOAD_TIME, its
 3-second pause after a reload, so two saves a second apart both show.
 
+The preview is written to a folder of its own, PREVIEW_DIR in the site folder,
+never to output/: it holds drafts, and output/ is what gets published. It
+answers only requests addressed to the name it listens on (the Host header),
+and its reload socket only pages served from there (the Origin header), so a
+web page the editor visits cannot read the drafts through DNS rebinding.
+
 A failed build keeps the server running: the problems are printed as `build`
 prints them, every page shows them, and the save that fixes them brings the
 site back.
@@ -29,6 +35,7 @@ import ipaddress
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -38,6 +45,7 @@ import traceback
 import webbrowser
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import watchfiles
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
@@ -52,11 +60,15 @@ from .config import CONFIG_FILE
 from .errors import BuildFailed, SiteError
 from .incremental import IncrementalBuilder, OutputFolder, is_editor_file
 from .pipeline import STATIC_DIR, BuildOptions
+from .policy import preview_page
 from .templating import TEMPLATE_DIR
+from .writer import UnsafeOutput, check_output_location
 
 DEBOUNCE_MS = 50  # how long the sources must be quiet before a rebuild
 SOURCE_FOLDERS = ("content", TEMPLATE_DIR, STATIC_DIR)
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules"})
+PREVIEW_DIR = ".preview"  # in the site folder; git-ignored, marked as a build
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class CannotListen(Exception):
@@ -71,11 +83,11 @@ class PreviewServer:
     None when it succeeded.
     """
 
-    def __init__(self, options: BuildOptions, output: Path, host: str = "127.0.0.1", port: int = 8000,
+    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
                  debug: bool = False, log: Callable[[str], None] | None = None):
         self.options = options
         self.root = options.root.resolve()
-        self.output = output
+        self.output = output = self.root / PREVIEW_DIR
         self.host = host
         self.port = port
         self.debug = debug
@@ -87,7 +99,7 @@ class PreviewServer:
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._sockets: list[socket.socket] = []
-        self._live = _LiveReload(output, lambda: self.problems)
+        self._live = _LiveReload(output, lambda: self.problems, self.allows_host)
         self._ioloop: IOLoop | None = None
         self._serving = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -103,8 +115,34 @@ class PreviewServer:
             host = f"[{host}]"
         return f"http://{host}:{self.port}/"
 
+    def allows_host(self, host: str) -> bool:
+        """True for a Host header (or an Origin's host) that names this server."""
+        name, _, port = host.lower().rpartition(":")
+        if not name or "]" in port:  # no port given: the scheme's default
+            name, port = host.lower(), "80"
+        if port != str(self.port):
+            return False
+        if name in LOOPBACK_NAMES:
+            return True
+        listening = self.host.lower()
+        if listening in ("", "0.0.0.0", "::"):
+            # Every address of this computer: any address written as numbers is
+            # safe (rebinding needs a name), names other than localhost are not.
+            return _is_ip_literal(name)
+        return name == listening or name == f"[{listening}]"
+
     def start(self) -> None:
-        """Open the port, build, then serve and watch; raises CannotListen."""
+        """Open the port, build, then serve and watch; raises CannotListen or UnsafeOutput."""
+        try:
+            check_output_location(self.output, self.root)
+        except UnsafeOutput:
+            if self.output.is_symlink() or not self.output.is_dir():
+                raise
+            names = sorted(path.name for path in self.output.iterdir())
+            such_as = f" (such as {names[0]})" if names else ""
+            raise UnsafeOutput(f"{self.output} holds files the preview did not write{such_as}; the preview keeps "
+                               f"its own copy of the site in {PREVIEW_DIR}/ and replaces what is there, so move "
+                               "those files elsewhere or delete the folder") from None
         self._sockets = _listen(self.host, self.port)
         self.port = self._sockets[0].getsockname()[1]
         # Watch before building, so an edit made during the first build is not missed.
@@ -219,18 +257,18 @@ class PreviewServer:
         return parts == (CONFIG_FILE,) or parts[0] in SOURCE_FOLDERS
 
 
-def serve(options: BuildOptions, output: Path, host: str, port: int, open_browser: bool, debug: bool = False) -> int:
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool, debug: bool = False) -> int:
     """`python build.py serve`: run the preview until Ctrl-C; returns the exit code."""
     if not debug:
         logging.getLogger("tornado.access").disabled = True
-    server = PreviewServer(options, output, host, port, debug=debug)
+    server = PreviewServer(options, host, port, debug=debug)
     in_main_thread = threading.current_thread() is threading.main_thread()
     if in_main_thread:  # `kill` stops the preview as cleanly as Ctrl-C
         previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         try:
             server.start()
-        except CannotListen as problem:
+        except (CannotListen, UnsafeOutput) as problem:
             print(f"error: {problem}", file=sys.stderr)
             return EXIT_USAGE
         if not _is_loopback(host):
@@ -284,6 +322,14 @@ def _is_loopback(host: str) -> bool:
     except OSError:
         return False
     return bool(addresses) and all(ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses)
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
 
 
 def _changed_paths(changes: set[tuple[watchfiles.Change, str]], root: Path) -> list[str]:
@@ -342,15 +388,32 @@ def _is_page(path: str) -> bool:
     return not name or name.endswith((".html", ".htm")) or "." not in name
 
 
-class _PreviewFileHandler(StaticFileHandler):
+class _ThisHostOnly:
+    """Refuses requests whose Host header names another server (DNS rebinding)."""
+
+    allows_host: Callable[[str], bool]
+
+    def prepare(self) -> None:
+        host = self.request.headers.get("Host", "")
+        if not self.allows_host(host):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.set_header("X-Content-Type-Options", "nosniff")
+            self.finish(f"403 Forbidden: this preview answers only to its own address, not to "
+                        f"'{host[:100]}'. Open the address the preview printed.\n")
+
+
+class _PreviewFileHandler(_ThisHostOnly, StaticFileHandler):
     """livereload's file handler (it never answers 304), showing the build's
     problems instead of any page while there are some, and 404.html for
     missing files."""
 
     def initialize(self, path: str, default_filename: str | None = None,
-                   problems: Callable[[], list[SiteError] | None] = lambda: None) -> None:
+                   problems: Callable[[], list[SiteError] | None] = lambda: None,
+                   allows_host: Callable[[str], bool] = lambda host: False) -> None:
         super().initialize(path, default_filename)
         self.problems = problems
+        self.allows_host = allows_host
 
     async def get(self, path: str, include_body: bool = True) -> None:
         errors = self.problems()
@@ -375,21 +438,48 @@ class _PreviewFileHandler(StaticFileHandler):
         super().write_error(status_code, **kwargs)
 
 
+class _ReloadScriptHandler(_ThisHostOnly, LiveReloadJSHandler):
+    def initialize(self, allows_host: Callable[[str], bool]) -> None:
+        self.allows_host = allows_host
+
+
+class _ReloadSocketHandler(_ThisHostOnly, LiveReloadHandler):
+    """livereload's socket, for pages served by this preview only."""
+
+    def initialize(self, allows_host: Callable[[str], bool]) -> None:
+        self.allows_host = allows_host
+
+    def check_origin(self, origin: str) -> bool:
+        parsed = urlsplit(origin)
+        return parsed.scheme == "http" and self.allows_host(parsed.netloc)
+
+
 class _ScriptInjector(LiveScriptInjector):
-    # livereload.js finds the server from its own address.
-    script = b'<script src="/livereload.js"></script>'
+    """Adds the reload script to HTML it sends, and opens the page policy to
+    that script alone, by a nonce new for every response (the files keep the
+    policy that forbids all script). livereload.js finds the server from its
+    own address."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "html" in headers.get("Content-Type", ""):
+            relaxed, self.script = preview_page(chunk, b"/livereload.js", secrets.token_urlsafe(18))
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(relaxed) - len(chunk))
+            chunk = relaxed
+        return super().transform_first_chunk(status_code, headers, chunk, finishing)
 
 
 class _LiveReload:
     """The livereload package: a tornado app serving `output` with the script
     added to HTML, and the signal that makes open tabs reload."""
 
-    def __init__(self, output: Path, problems: Callable[[], list[SiteError] | None]):
+    def __init__(self, output: Path, problems: Callable[[], list[SiteError] | None],
+                 allows_host: Callable[[str], bool]):
         self.app = web.Application([
-            (r"/livereload", LiveReloadHandler),
-            (r"/livereload.js", LiveReloadJSHandler),
+            (r"/livereload", _ReloadSocketHandler, {"allows_host": allows_host}),
+            (r"/livereload.js", _ReloadScriptHandler, {"allows_host": allows_host}),
             (r"/(.*)", _PreviewFileHandler, {"path": str(output), "default_filename": "index.html",
-                                              "problems": problems}),
+                                              "problems": problems, "allows_host": allows_host}),
         ], transforms=[_ScriptInjector])
 
     @staticmethod

@@ -1,44 +1,118 @@
 """The only module that writes the site: into a fresh folder, then swapped in.
 
-A build is written to a temporary folder beside output/ and renamed into
-place, so a failed or interrupted build leaves the previous output/ as it was,
-and files whose source was removed disappear with the old folder.
+A build is written to a staging folder beside output/ and exchanged with it,
+so a failed or interrupted build leaves the previous output/ as it was, and
+files whose source was removed disappear with the old folder.
+
+Nothing is ever deleted or replaced unless this module wrote it: every build
+carries a marker file (MARKER), and a folder is replaced only when it is
+missing, empty or marked (see check_output_location). Where the platform
+can exchange two folders in one step (Linux renameat2, macOS renamex_np),
+output/ is never missing, not even for an instant; elsewhere it is missing
+between two renames, and a build killed just then is put back by the next.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import os
 import shutil
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-STAGING_PREFIX = ".output-staging-"
-RETIRED_PREFIX = ".output-old-"
+MARKER = ".sitegen-build"
+# The first line proves the folder is ours; the text is harmless if a host publishes it.
+MARKER_TEXT = ("sitegen build folder\n"
+               "This folder was written by the site generator and is replaced whole by the next build.\n"
+               "Do not keep other files in it: they would be removed.\n")
+
+# Folders of the site that a build may never replace or write into.
+SOURCE_FOLDERS = ("content", "templates", "static", "sitegen", "tests", "bench", ".git")
+# Files or folders whose presence says "this is not a build".
+NOT_A_BUILD = ("site_config.yaml", "content", "templates", ".git", "build.py", "sitegen")
 
 
 class UnsafeOutput(Exception):
     """The output folder would overwrite something that is not a build result."""
 
 
-def check_output_location(output: Path, root: Path) -> None:
-    """Refuse output folders that would replace the sources or anything above them."""
+@dataclass(frozen=True, slots=True)
+class OutputState:
+    """What is at the output path now: 'missing', 'empty', 'build' (marked) or 'legacy'.
+
+    'legacy' is an unmarked folder that looks like a build made before builds
+    were marked (index.html and sitemap.xml at the top, no hidden files, no
+    links); the command line replaces it only if it holds nothing but files
+    the new build writes too (legacy_leftovers).
+    """
+
+    kind: str
+
+
+def check_output_location(output: Path, root: Path) -> OutputState:
+    """Refuse output folders a build may not replace; raise UnsafeOutput saying why."""
+    if output.is_symlink():
+        raise UnsafeOutput(f"the output folder {output} is a symbolic link; give the folder itself, not a link to it")
     output, root = output.resolve(), root.resolve()
+    home = Path.home().resolve()
+    suggestion = f"choose a folder such as {root / 'output'}"
+    if output == Path(output.anchor) or output == home:
+        what = "your home folder" if output == home else "the top of the disk"
+        raise UnsafeOutput(f"the output folder {output} is {what}; a build replaces its folder whole; {suggestion}")
     if output == root or output in root.parents:
-        raise UnsafeOutput(f"the output folder {output} contains the site itself; choose a folder such as {root / 'output'}")
-    for protected in ("content", "templates", "static"):
+        raise UnsafeOutput(f"the output folder {output} contains the site itself; {suggestion}")
+    for protected in SOURCE_FOLDERS:
         folder = root / protected
         if output == folder or folder in output.parents:
-            raise UnsafeOutput(f"the output folder {output} is inside {protected}/; choose a folder such as {root / 'output'}")
-    if output.is_dir() and any((output / marker).exists() for marker in ("site_config.yaml", "content", ".git")):
+            raise UnsafeOutput(f"the output folder {output} is inside {protected}/, which holds the site's sources; "
+                               f"{suggestion}")
+    if output.exists() and not output.is_dir():
+        raise UnsafeOutput(f"the output folder {output} is a file, not a folder; {suggestion}")
+    generator = Path(__file__).resolve().parent
+    if output == generator or generator in output.parents:
+        raise UnsafeOutput(f"the output folder {output} would replace the generator's own code in {generator}; "
+                           f"{suggestion}")
+    if not output.exists():
+        return OutputState("missing")
+    if _is_marker(output / MARKER):
+        if (output / ".git").exists():  # a checkout made inside a build: replacing it would lose its history
+            raise UnsafeOutput(f"{output} is a build, but someone made it a Git repository (it has .git); "
+                               "build into another folder and copy the files into the repository")
+        return OutputState("build")
+    if _looks_like_a_site(output):
         raise UnsafeOutput(f"{output} holds a site or repository, not a build result; choose another output folder")
+    try:
+        names = sorted(path.name for path in output.iterdir())
+    except OSError as exc:
+        raise UnsafeOutput(f"cannot read the output folder {output}: {exc.strerror or exc}") from None
+    if not names:
+        return OutputState("empty")
+    if _looks_like_an_old_build(output):
+        return OutputState("legacy")
+    raise UnsafeOutput(f"{output} already holds files that no build wrote (such as {names[0]}), and a build "
+                       f"replaces its folder whole; choose a new or empty folder, or, if it is an old build, "
+                       f"delete it and build again")
+
+
+def legacy_leftovers(output: Path, files: set[str]) -> list[str]:
+    """Files in an unmarked old build that the new build would not write (sorted)."""
+    return sorted(relative for relative in _files_below(output) if relative not in files)
 
 
 def write_site(output: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
-    """Write pages (output path -> HTML) and static files (output path -> source) atomically."""
+    """Write pages (output path -> HTML) and static files (output path -> source) atomically.
+
+    The caller has checked `output` with check_output_location.
+    """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _recover(output)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=output.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'staging')}{os.getpid()}-", dir=output.parent))
     try:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         made_dirs = {staging}
         for relative, source in static_files.items():
             target = staging / relative
@@ -55,15 +129,30 @@ def write_site(output: Path, pages: dict[str, str], static_files: dict[str, Path
         os.chmod(staging, 0o755)
         _swap_in(staging, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_ours(staging)
         raise
+
+
+def mark_folder(folder: Path) -> None:
+    """Create `folder` if needed and mark it as a build (for the live preview's folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / MARKER
+    if not (marker.is_file() and _is_marker(marker)):
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
 
 
 def _swap_in(staging: Path, output: Path) -> None:
     if not output.exists():
         os.replace(staging, output)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{os.getpid()}-", dir=output.parent))
+    # A second line behind check_output_location: never replace what is not a build.
+    if output.is_symlink() or not output.is_dir() or not (
+            _is_marker(output / MARKER) or not any(output.iterdir()) or _looks_like_an_old_build(output)):
+        raise UnsafeOutput(f"{output} is not a build, so it was not replaced")
+    if exchange(staging, output):
+        _remove_ours(staging)  # it now holds the previous site
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'old')}{os.getpid()}-", dir=output.parent))
     os.rmdir(retired)
     os.replace(output, retired)
     try:
@@ -71,34 +160,123 @@ def _swap_in(staging: Path, output: Path) -> None:
     except BaseException:
         os.replace(retired, output)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_ours(retired)
+
+
+# Atomic exchange of two paths -------------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_RENAME_SWAP = 2  # macOS sys/stdio.h
+_AT_FDCWD = -100
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, getattr(errno, "EOPNOTSUPP", -1), getattr(errno, "ENOTSUP", -1)}
+
+
+@functools.lru_cache(maxsize=None)
+def _libc():
+    """The C library the interpreter runs on (looked up on the first swap only)."""
+    if not (sys.platform.startswith("linux") or sys.platform == "darwin"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step; False where the platform or file system cannot."""
+    libc = _libc()
+    a, b = os.fsencode(first), os.fsencode(second)
+    if libc is not None and sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        result = libc.renameat2(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    elif libc is not None and sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        result = libc.renamex_np(a, b, _RENAME_SWAP)
+    else:
+        return False
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in _UNSUPPORTED:  # the file system cannot exchange: rename twice instead
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+# Leftovers of killed builds -----------------------------------------------------------
+
+def _prefix(output: Path, kind: str) -> str:
+    """.output-staging-, .output-old- for output/; .public-staging- for public/."""
+    return f".{output.name}-{kind}-"
 
 
 def _recover(output: Path) -> None:
     """Tidy up after builds that were killed before they finished.
 
     A build killed between its two renames leaves no output/ but the previous
-    site in a retired folder: put it back. Staging and retired folders of
-    processes that are gone are removed.
+    site in a retired folder: put it back. Marked staging and retired folders
+    of processes that are gone are removed; anything unmarked is left alone.
     """
-    for leftover in sorted(output.parent.glob(RETIRED_PREFIX + "*")) + sorted(output.parent.glob(STAGING_PREFIX + "*")):
-        if _owner_alive(leftover.name):
+    retired = sorted(output.parent.glob(_prefix(output, "old") + "*"))
+    staging = sorted(output.parent.glob(_prefix(output, "staging") + "*"))
+    for leftover in retired + staging:
+        if not leftover.is_dir() or leftover.is_symlink() or _owner_alive(leftover.name, output):
             continue
-        if leftover.name.startswith(RETIRED_PREFIX) and not output.exists():
+        if not _is_marker(leftover / MARKER):
+            continue
+        if leftover in retired and not output.exists():
             os.replace(leftover, output)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            _remove_ours(leftover)
 
 
-def _owner_alive(name: str) -> bool:
-    parts = name.split("-")  # .output-staging-<pid>-<random>
-    pid_text = parts[2] if len(parts) > 3 else ""
+def _remove_ours(folder: Path) -> None:
+    """Delete a folder this module made (staging or retired), never anything else."""
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owner_alive(name: str, output: Path) -> bool:
+    for kind in ("staging", "old"):
+        prefix = _prefix(output, kind)
+        if name.startswith(prefix):
+            pid_text = name[len(prefix):].split("-")[0]
+            break
+    else:
+        return False
     if not pid_text.isdigit() or int(pid_text) == os.getpid():
         return False
     try:
         os.kill(int(pid_text), 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError):
         return True
     return True
+
+
+# What a folder holds ---------------------------------------------------------------------
+
+def _is_marker(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as file:
+            return file.read(len(MARKER_TEXT.splitlines()[0]) + 1) == MARKER_TEXT.splitlines()[0].encode() + b"\n"
+    except OSError:
+        return False
+
+
+def _looks_like_a_site(folder: Path) -> bool:
+    return any((folder / name).exists() for name in NOT_A_BUILD)
+
+
+def _looks_like_an_old_build(folder: Path) -> bool:
+    """index.html and sitemap.xml at the top, no hidden files, no links: an unmarked earlier build."""
+    if not ((folder / "index.html").is_file() and (folder / "sitemap.xml").is_file()):
+        return False
+    for path in folder.rglob("*"):
+        if path.is_symlink() or path.name.startswith("."):
+            return False
+    return True
+
+
+def _files_below(folder: Path) -> list[str]:
+    return [path.relative_to(folder).as_posix() for path in folder.rglob("*") if not path.is_dir()]

@@ -124,6 +124,7 @@ class BuiltSite:
     result: Result
     pages: dict[str, Element] = field(default_factory=dict)  # url -> tree
     html: dict[str, str] = field(default_factory=dict)  # url -> text
+    redirect_pages: dict[str, Element] = field(default_factory=dict)  # old address -> page left there
 
     @property
     def output(self) -> Path:
@@ -144,8 +145,13 @@ def build_and_parse(root: Path, *args: str) -> BuiltSite:
     if result.code == 0:
         for path in sorted(site.output.rglob("*.html")):
             url = url_for_output(path.relative_to(site.output).as_posix())
-            site.html[url] = path.read_text(encoding="utf-8")
-            site.pages[url] = parse(site.html[url])
+            text = path.read_text(encoding="utf-8")
+            tree = parse(text)
+            if any(meta.get("http-equiv") == "refresh" for meta in tree.find_all("meta")):
+                site.redirect_pages[url] = tree  # not a page of the site, the page at a redirect's old address
+                continue
+            site.html[url] = text
+            site.pages[url] = tree
     return site
 
 

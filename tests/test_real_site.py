@@ -146,7 +146,7 @@ def test_page_loads_nothing_from_elsewhere_and_runs_no_script(built_real_site, r
 def test_the_real_site_builds_cleanly(built_real_site):
     assert built_real_site.result.code == 0
     assert built_real_site.result.err == ""
-    assert re.fullmatch(r"\d+ pages, \d+ assets into .+ in \d+\.\d\d s\n", built_real_site.result.out)
+    assert re.fullmatch(r"\d+ pages, (?:\d+ redirects?, )?\d+ assets into .+ in \d+\.\d\d s\n", built_real_site.result.out)
 
 
 @pytest.mark.parametrize("url", EXPECTED_URLS)
@@ -157,16 +157,19 @@ def test_expected_page_exists(built_real_site, url):
 
 def test_stylesheet_and_favicon_are_copied(built_real_site):
     output = built_real_site.output
-    assert (output / "css" / "site.css").read_bytes() == (REPO_ROOT / "static/css/site.css").read_bytes()
-    assert (output / "favicon.svg").read_bytes() == (REPO_ROOT / "static/favicon.svg").read_bytes()
     stylesheets = [link.get("href") for link in built_real_site.page("/").find_all("link", rel="stylesheet")]
-    assert stylesheets == ["/css/site.css"]
+    assert len(stylesheets) == 1 and re.fullmatch(r"/css/site\.[0-9a-f]{10}\.css", stylesheets[0]), stylesheets
+    assert output_file_for(output, stylesheets[0]).read_bytes() == (REPO_ROOT / "static/css/site.css").read_bytes()
+    assert (output / "favicon.svg").read_bytes() == (REPO_ROOT / "static/favicon.svg").read_bytes()
 
 
 def test_output_holds_exactly_the_expected_pages(built_real_site):
     files = set(snapshot(built_real_site.output))
     pages = {path for path in files if path.endswith(".html")}
-    assert {"css/site.css", "favicon.svg"} <= files - pages
+    assert {"favicon.svg", "_headers", "_redirects", "feed.xml", "sitemap.xml", "robots.txt"} <= files - pages
+    assert "css/site.css" not in files  # only the fingerprinted copy is published
+    pages -= {output_file_for(built_real_site.output, url).relative_to(built_real_site.output).as_posix()
+              for url in built_real_site.redirect_pages}
     expected_pages = (
         {"index.html", "404.html", "services/index.html", "conditions/index.html", "locations/index.html",
          "articles/index.html"}
@@ -231,12 +234,14 @@ def test_articles_are_listed_newest_first(built_real_site):
 
 
 def test_removing_a_page_removes_it_from_output(real_site):
+    page = real_site / "content/pages/parking.md"
+    page.write_text("---\ntitle: Parking\ndescription: Where to park.\n---\n\nIn the lot.\n", encoding="utf-8")
     assert run_build(real_site).code == 0
-    assert (real_site / "output/about/index.html").is_file()
-    (real_site / "content/pages/about.md").unlink()
+    assert (real_site / "output/parking/index.html").is_file()
+    page.unlink()
     code, out, err = run_build(real_site)
     assert (code, err) == (0, "")
-    assert not (real_site / "output/about").exists()
+    assert not (real_site / "output/parking").exists()
     assert (real_site / "output/index.html").is_file()
     leftovers = [p.name for p in real_site.iterdir() if p.name.startswith(".output-")]
     assert leftovers == []

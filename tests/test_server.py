@@ -33,14 +33,22 @@ if str(REPO_ROOT) not in sys.path:
 from sitegen.errors import BuildFailed, SiteError  # noqa: E402
 from sitegen.incremental import IncrementalBuilder, OutputFolder, is_editor_file  # noqa: E402
 from sitegen.pipeline import BuildOptions, build_site  # noqa: E402
-from sitegen.server import _is_loopback, error_page  # noqa: E402
-from sitegen.writer import write_site  # noqa: E402
+from sitegen.server import PREVIEW_DIR, PreviewServer, _is_loopback, error_page  # noqa: E402
+from sitegen.writer import MARKER, MARKER_TEXT, write_site  # noqa: E402
 
 DEADLINE = 15  # seconds to wait for something that should take well under one
-LIVE_SCRIPT = '<script src="/livereload.js"></script>'
+# The reload script the preview adds, with the nonce that lets it past the page policy.
+LIVE_SCRIPT = re.compile(r'<script src="/livereload\.js" nonce="([A-Za-z0-9_-]{20,})"></script>')
 
 
 # Helpers ----------------------------------------------------------------------------
+
+def as_written(page: str) -> str:
+    """A page the preview sent, without the reload script and with the page policy it relaxed restored."""
+    match = LIVE_SCRIPT.search(page)
+    assert match, "the page has no reload script"
+    return page.replace(match.group(0), "").replace(f"script-src 'nonce-{match.group(1)}'", "script-src 'none'")
+
 
 def copy_site(destination: Path) -> Path:
     """The real site's sources (not its output/) in `destination`."""
@@ -153,6 +161,17 @@ def preview(site):
         server.kill()
 
 
+@pytest.fixture(scope="module")
+def shared_preview(tmp_path_factory):
+    """One preview for tests that only read from it."""
+    server = Preview(copy_site(tmp_path_factory.mktemp("shared-preview") / "site"), "--port", "0")
+    try:
+        server.url()
+        yield server
+    finally:
+        server.kill()
+
+
 class LiveReloadTab:
     """What livereload.js in a browser tab does: connect, shake hands, wait for `reload`."""
 
@@ -205,12 +224,27 @@ def tab(preview):
 def test_serves_the_site_with_the_live_reload_script_only_in_what_it_sends(preview, site):
     status, page = fetch(preview.url())
     assert status == 200
-    assert LIVE_SCRIPT in page
-    on_disk = (site / "output" / "index.html").read_text(encoding="utf-8")
+    assert LIVE_SCRIPT.search(page)
+    on_disk = (site / ".preview" / "index.html").read_text(encoding="utf-8")
     assert "livereload" not in on_disk
-    assert page.replace(LIVE_SCRIPT, "") == on_disk
+    assert as_written(page) == on_disk
     status, script = fetch(preview.url() + "livereload.js")
     assert status == 200 and "LiveReload" in script
+
+
+def test_the_preview_lets_only_its_reload_script_past_the_page_policy(preview, site):
+    nonces = []
+    for _ in range(2):
+        status, page = fetch(preview.url() + "about/")
+        assert status == 200
+        nonce = LIVE_SCRIPT.search(page).group(1)
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+        assert [d for d in policy.split("; ") if d.startswith("script-src")] == [f"script-src 'nonce-{nonce}'"]
+        assert page.count("nonce=") == 1  # no other script carries it
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1], "a nonce must be new for every response"
+    on_disk = (site / ".preview" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "script-src 'none'" in on_disk and "nonce" not in on_disk
 
 
 def test_clean_build_output_never_has_the_script(site):
@@ -236,8 +270,8 @@ def test_shows_drafts_while_serving(site):
 def test_missing_pages_get_the_sites_404_page(preview, site):
     status, page = fetch(preview.url() + "no-such-page/")
     assert status == 404
-    assert page.replace(LIVE_SCRIPT, "") == (site / "output" / "404.html").read_text(encoding="utf-8")
-    assert LIVE_SCRIPT in page
+    assert as_written(page) == (site / ".preview" / "404.html").read_text(encoding="utf-8")
+    assert LIVE_SCRIPT.search(page)
 
 
 def test_a_markdown_edit_is_served_and_open_tabs_reload(preview, site, tab):
@@ -285,7 +319,7 @@ def test_a_broken_data_file_shows_its_errors_on_every_page_until_fixed(preview, 
         assert status == 500
         assert "The site could not be built" in page
         assert html.escape(first_error) in page
-        assert LIVE_SCRIPT in page  # so the page recovers by itself
+        assert LIVE_SCRIPT.search(page)  # so the page recovers by itself
     assert fetch(preview.url() + "css/site.css")[0] == 200
     wait_for(lambda: first_error in preview.output, "the terminal to show the error")
 
@@ -317,6 +351,119 @@ def test_a_port_in_use_is_a_one_line_usage_error(site):
 def test_hosts_other_than_this_computer_are_told_apart():
     assert _is_loopback("127.0.0.1") and _is_loopback("localhost") and _is_loopback("::1")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10")
+
+
+# Drafts stay out of output/; only this computer's own address is answered ------------
+
+DRAFT = "---\ntitle: Coming soon\ndescription: Not ready yet.\ndraft: true\n---\n\nSECRET DRAFT TEXT\n"
+
+
+def test_the_preview_never_writes_the_published_folder(site):
+    assert subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)],
+                          capture_output=True, timeout=120).returncode == 0
+    published = tree(site / "output")
+    (site / "content" / "pages" / "coming-soon.md").write_text(DRAFT, encoding="utf-8")
+    server = Preview(site, "--port", "0")
+    try:
+        status, page = fetch(server.url() + "coming-soon/")
+        assert status == 200 and "SECRET DRAFT TEXT" in page
+    finally:
+        server.kill()
+    assert tree(site / "output") == published
+    preview = tree(site / PREVIEW_DIR)
+    assert b"SECRET DRAFT TEXT" in preview["coming-soon/index.html"]
+    assert preview[MARKER] == MARKER_TEXT.encode()
+
+
+def test_serve_refuses_an_output_folder(site, tmp_path):
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "serve", "--root", str(site),
+                             "--output", str(tmp_path / "public")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == ("error: serve never writes the output folder (it previews from .preview/ in the site "
+                             "folder, so drafts cannot be published by accident); leave out --output\n")
+    assert not (tmp_path / "public").exists()
+
+
+def test_serve_refuses_a_preview_folder_it_did_not_write(site):
+    (site / PREVIEW_DIR).mkdir()
+    (site / PREVIEW_DIR / "notes.txt").write_text("mine", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "serve", "--root", str(site),
+                             "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (f"error: {site.resolve() / PREVIEW_DIR} holds files the preview did not write (such as "
+                             "notes.txt); the preview keeps its own copy of the site in .preview/ and replaces what "
+                             "is there, so move those files elsewhere or delete the folder\n")
+    assert tree(site / PREVIEW_DIR) == {"notes.txt": b"mine"}
+
+
+def fetch_as(url: str, host: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("host, allowed", [
+    ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LOCALHOST:{port}", True), ("[::1]:{port}", True),
+    ("evil.example:{port}", False), ("evil.example", False), ("127.0.0.1:{other}", False),
+    ("127.0.0.1.evil.example:{port}", False), ("localhost", False),
+])
+@pytest.mark.parametrize("path", ["", "about/", "livereload.js", "no-such-page/"])
+def test_only_requests_addressed_to_the_preview_are_answered(shared_preview, host, allowed, path):
+    url = shared_preview.url()
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    status, body = fetch_as(url + path, host.format(port=port, other=port + 1))
+    if allowed:
+        assert status in (200, 404) and "403 Forbidden" not in body
+    else:
+        assert status == 403
+        assert body.startswith("403 Forbidden: this preview answers only to its own address")
+        assert "<" not in body  # plain text: nothing of the site, no markup
+
+
+def _connect(url: str, origin: str | None):
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    ws_url = url.replace("http://", "ws://") + "livereload"
+    headers = {"Origin": origin} if origin else {}
+    loop = asyncio.new_event_loop()
+    try:
+        async def connect():
+            return await websocket_connect(HTTPRequest(ws_url, headers=headers))
+        connection = loop.run_until_complete(connect())
+        loop.run_until_complete(asyncio.sleep(0, connection.close()))
+        return True
+    except Exception as error:  # tornado raises HTTPClientError 403 for a refused handshake
+        assert "403" in str(error), error
+        return False
+    finally:
+        loop.close()
+
+
+def test_the_reload_socket_refuses_other_origins(shared_preview):
+    url = shared_preview.url()
+    assert _connect(url, url.rstrip("/")) is True
+    assert _connect(url, url.rstrip("/").replace("127.0.0.1", "localhost")) is True
+    assert _connect(url, "http://evil.example") is False
+    assert _connect(url, "http://evil.example:" + url.rsplit(":", 1)[1].strip("/")) is False
+    assert _connect(url, "null") is False
+
+
+@pytest.mark.parametrize("listening, host, allowed", [
+    ("127.0.0.1", "127.0.0.1:8000", True), ("127.0.0.1", "localhost:8000", True), ("127.0.0.1", "[::1]:8000", True),
+    ("127.0.0.1", "attacker.example:8000", False), ("127.0.0.1", "127.0.0.1:8001", False),
+    ("192.168.1.5", "192.168.1.5:8000", True), ("192.168.1.5", "192.168.1.6:8000", False),
+    ("studio.local", "studio.local:8000", True), ("studio.local", "Studio.Local:8000", True),
+    ("studio.local", "evil.local:8000", False),
+    ("0.0.0.0", "192.168.1.5:8000", True), ("0.0.0.0", "[fe80::1]:8000", True), ("0.0.0.0", "evil.example:8000", False),
+    ("::", "[::1]:8000", True), ("::1", "[::1]:8000", True), ("127.0.0.1", "", False),
+])
+def test_which_host_names_the_preview_answers_to(tmp_path, listening, host, allowed):
+    server = PreviewServer(BuildOptions(root=tmp_path), host=listening, port=8000)
+    assert server.allows_host(host) is allowed
 
 
 def test_the_error_page_escapes_messages():
@@ -398,10 +545,21 @@ def test_incremental_rebuilds_equal_clean_builds(rebuilds, site):
                                                      "<!-- component -->\n")),
         ("edit services", lambda: replace(content / "data" / "services.yaml", "name: ", "name: The ")),
         ("edit locations", lambda: replace(content / "data" / "locations.yaml", "parking: ", "parking: Free. ")),
+        ("add a page that names the locations", lambda: (content / "pages" / "where.md").write_text(
+            "---\ntitle: Where\ndescription: In {{ locations }}.\n---\n\nWe are in {{ locations }}.\n",
+            encoding="utf-8")),
+        ("rename a location the text names with {{ locations }}", lambda: replace(
+            content / "data" / "locations.yaml", "name: North Syracuse", "name: North Syracuse Village")),
+        ("add a redirect", lambda: (content / "data" / "redirects.yaml").write_text(
+            "redirects:\n  - from: /old.html\n    to: /about/\n", encoding="utf-8")),
         ("edit a service body file", lambda: append(content / "services" / "medical-massage.md", "\nAnd more.\n")),
         ("edit a stylesheet", lambda: append(site / "static" / "css" / "site.css", "\n.x { color: red; }\n")),
         ("add a static file", lambda: (site / "static" / "robots.txt").write_text("User-agent: *\n")),
         ("remove a static file", lambda: (site / "static" / "robots.txt").unlink()),
+        ("link a static file from outside the site", lambda: (
+            (site.parent / "outside.txt").write_text("private\n"),
+            (site / "static" / "leak.txt").symlink_to(site.parent / "outside.txt"))),
+        ("remove the link", lambda: (site / "static" / "leak.txt").unlink()),
         ("edit the config", lambda: replace(site / "site_config.yaml", "tagline: ", "tagline: Now ")),
         ("break the data", lambda: append(content / "data" / "locations.yaml", "\n  - slug: [unclosed\n")),
         ("fix the data", lambda: replace(content / "data" / "locations.yaml", "\n  - slug: [unclosed\n", "")),
@@ -421,7 +579,7 @@ def test_editing_an_article_rerenders_only_the_pages_that_show_it(rebuilds, site
     append(article, "\nOne more sentence.\n")
     rendered = rebuilds.build()
     assert url in rendered
-    assert set(rendered) <= {url, "/articles/", "/"}, rendered
+    assert set(rendered) <= {url, "/articles/", "/", "/feed.xml"}, rendered
     assert not any(page.startswith("/conditions/") for page in rendered)
 
 
@@ -449,7 +607,8 @@ def test_only_files_whose_content_changed_are_rewritten(rebuilds, site):
     rebuilds.build()
     after = {path: path.stat().st_ino for path in output.rglob("*") if path.is_file()}
     rewritten = sorted(path.relative_to(output).as_posix() for path in after if before.get(path) != after[path])
-    assert rewritten == ["about/index.html", "sitemap.xml"]  # the sitemap lost the removed page
+    # The sitemap lost the removed page, and _headers its folder's caching rule.
+    assert rewritten == ["_headers", "about/index.html", "sitemap.xml"]
     gone = sorted(path.relative_to(output).as_posix() for path in set(before) - set(after))
     assert gone[0] == "extra/index.html" and len(gone) == 2  # the page and its share card
     assert gone[1].startswith("images/social/extra.") and gone[1].endswith(".png")
