@@ -15,6 +15,7 @@ from htmlparse import parse
 from sitegen.hosting import IMMUTABLE, REVALIDATE
 from sitegen.incremental import IncrementalBuilder, OutputFolder
 from sitegen.pipeline import BuildOptions
+from sitegen.writer import MARKER
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
@@ -161,8 +162,8 @@ def test_every_file_gets_exactly_one_cache_rule_immutable_only_when_fingerprinte
                    if "Cache-Control" in dict(values)]
     urls = []
     for relative in snapshot(output):
-        if relative in ("_headers", "_redirects"):
-            continue  # read by the host, never served
+        if relative in ("_headers", "_redirects", MARKER):
+            continue  # read by the host or by the next build, not part of the site
         url = "/" + relative
         urls.append(url[: -len("index.html")] if url.endswith("/index.html") else url)
     fingerprinted = [url for url in urls if re.search(r"\.[0-9a-f]{10}\.(css|js)$", url)]

@@ -117,12 +117,12 @@ def test_links_into_hidden_folders_or_to_nothing_are_errors(prebuilt_fixture_sit
 
 def test_links_inside_the_site_are_followed(prebuilt_fixture_site):
     root = prebuilt_fixture_site
-    (root / "static" / "site.css").symlink_to(root / "static" / "css" / "site.css")
+    (root / "static" / "icon.svg").symlink_to(root / "static" / "favicon.svg")
     (root / ".#about.md").symlink_to("editor@host.1234")  # an Emacs lock file, at the top
     (root / "content" / "pages" / ".#about.md").symlink_to("editor@host.1234")
     code, _, err = run_build(root)
     assert (code, err) == (0, "")
-    assert (root / "output" / "site.css").read_bytes() == (root / "static" / "css" / "site.css").read_bytes()
+    assert (root / "output" / "icon.svg").read_bytes() == (root / "static" / "favicon.svg").read_bytes()
 
 
 def test_a_body_file_linking_out_of_content_says_so(prebuilt_fixture_site):
