@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from posixpath import normpath
+from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import ErrorCollector, did_you_mean
@@ -32,10 +33,18 @@ def page_ids(page_html: str) -> set[str]:
     return {html.unescape(value) for value in _ID.findall(page_html)}
 
 
-def _resolve(href: str, page_url: str) -> tuple[str, str] | None:
+class _Malformed(str):
+    """What _resolve returns for a link no browser could follow: why not."""
+
+
+def _resolve(href: str, page_url: str) -> tuple[str, str] | _Malformed | None:
     """(target URL path, fragment) for an internal link, None for external ones."""
     href = html.unescape(href)
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+        parts.port  # noqa: B018 -- raises for a port that is not a number
+    except ValueError as exc:
+        return _Malformed(str(exc))
     if parts.scheme or parts.netloc:
         return None
     if not parts.path:
@@ -67,15 +76,25 @@ def page_facts(page_html: str) -> PageFacts:
     )
 
 
+# (text to look for, the template a page was rendered with) -> (template file, line):
+# where the templates hold that text, or line 1 of the page's template.
+LocateInTemplates = Callable[[str, str], tuple[str, int]]
+
+
+def _first_line_of(needle: str, template_file: str) -> tuple[str, int]:
+    return f"templates/{template_file}", 1
+
+
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
                 config_links: dict[str, tuple[str, int]] | None = None,
-                facts_cache: dict[str, PageFacts] | None = None) -> None:
+                facts_cache: dict[str, PageFacts] | None = None,
+                locate: LocateInTemplates = _first_line_of) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
     Markdown line that holds it when there is one, at the configuration line
     for links that come from site_config.yaml (`config_links`: href -> (file,
-    line)), otherwise once per template and target.
+    line)), otherwise once per template line and target (`locate` finds the line).
     """
     config_links = config_links or {}
     # The live preview passes the cache of its previous rebuild: an unchanged
@@ -90,15 +109,19 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
         facts_cache.clear()
         facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items())
     ids_by_url = {url: facts.ids for url, facts in facts_by_url.items()}
-    reported_template_links: set[tuple[str, str]] = set()
+    reported_template_problems: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
     resolved_links: dict = {}
     for url, facts in facts_by_url.items():
         route = pages[url][0]
         for what in facts.missing:
-            errors.add(f"templates/{route.template_file}", 0, 0, f"{url} has no {what}")
+            if (route.template, what) not in reported_template_problems:
+                reported_template_problems.add((route.template, what))
+                errors.add(f"templates/{route.template_file}", 1, 0,
+                           f"pages made with this template lack {what} (first seen on {url})",
+                           f"keep {{% extends \"base.html\" %}} on its first line, or give it {what}")
         if facts.h1_count != 1:
-            _report_h1(route, facts.h1_count, errors)
+            _report_h1(route, facts.h1_count, errors, reported_template_problems, locate)
         for href in facts.links:
             # Most links (menu, footer, cards) repeat on every page: resolve each once.
             key = href if href.startswith("/") else (href, url)
@@ -107,34 +130,41 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 resolved = resolved_links[key] = _resolve(href, url)
             if resolved is None:
                 continue
-            target, fragment = resolved
-            problem = ""
-            if target in pages:
-                if fragment and fragment not in ids_by_url.get(target, ()):
-                    problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
-                    suggestion = did_you_mean(fragment, ids_by_url.get(target, ()))
-                    if suggestion:
-                        problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
-            elif target in static_urls:
-                if fragment:
-                    problem = f"the link '{href}' has a #fragment, but {target} is not a page"
-            elif target + "/" in pages:
-                problem = f"the link '{href}' leads to no page; did you mean '{target}/'?"
-            else:
-                problem = f"the link '{href}' leads to no page on this site"
-                suggestion = did_you_mean(target, pages)
-                if suggestion:
-                    problem += f"; {suggestion}"
+            problem = _link_problem(href, resolved, pages, static_urls, ids_by_url)
             if problem and href in config_links:
                 if href not in reported_config_links:
                     reported_config_links.add(href)
                     path, line = config_links[href]
                     errors.add(path, line, 0, problem)
             elif problem:
-                _report_link(route, href, problem, errors, reported_template_links)
+                _report_link(route, href, problem, errors, reported_template_problems, locate)
 
 
-def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set) -> None:
+def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],
+                  ids_by_url: dict[str, frozenset[str]]) -> str:
+    """What is wrong with an internal link, or '' if it leads somewhere."""
+    if isinstance(resolved, _Malformed):
+        return f"the link '{href}' is not a valid address ({resolved})"
+    target, fragment = resolved
+    if target in pages:
+        if fragment and fragment not in ids_by_url.get(target, ()):
+            problem = f"the link '{href}' leads to no heading or id '#{fragment}' on {target}"
+            suggestion = did_you_mean(fragment, ids_by_url.get(target, ()))
+            if suggestion:
+                problem += f"; {suggestion.replace(chr(39), chr(39) + '#', 1)}"
+            return problem
+        return ""
+    if target in static_urls:
+        return f"the link '{href}' has a #fragment, but {target} is not a page" if fragment else ""
+    if target + "/" in pages:
+        return f"the link '{href}' leads to no page; did you mean '{target}/'?"
+    problem = f"the link '{href}' leads to no page on this site"
+    suggestion = did_you_mean(target, pages)
+    return f"{problem}; {suggestion}" if suggestion else problem
+
+
+def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, seen: set,
+                 locate: LocateInTemplates) -> None:
     raw = html.unescape(href)
     for path, text, first_line in route.markdown_sources:
         for needle in (f"]({raw}", f"({raw}", f'"{raw}"', raw):
@@ -142,16 +172,16 @@ def _report_link(route: Route, href: str, problem: str, errors: ErrorCollector, 
             if index >= 0:
                 errors.add(path, first_line + text.count("\n", 0, index), 0, problem)
                 return
-    key = (route.template, href)
-    if key not in seen:
-        seen.add(key)
-        errors.add(f"templates/{route.template_file}", 0, 0, f"{problem} (first seen on {route.url})")
+    path, line = locate(f'"{href}"', route.template_file)
+    if (path, line, href) not in seen:
+        seen.add((path, line, href))
+        errors.add(path, line, 0, f"{problem} (first seen on {route.url})")
 
 
 _MARKDOWN_H1 = re.compile(r"^(?:#[ \t]+\S|<h1[\s>])|^[^\n]+\n=+[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
-def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
+def _report_h1(route: Route, count: int, errors: ErrorCollector, seen: set, locate: LocateInTemplates) -> None:
     """Blame a heading written in Markdown when there is one, else the template."""
     hint = "the title is the page's only h1; start headings in the text with ##"
     for path, text, first_line in route.markdown_sources:
@@ -160,5 +190,7 @@ def _report_h1(route: Route, count: int, errors: ErrorCollector) -> None:
             line = first_line + text.count("\n", 0, match.start())
             errors.add(path, line, 0, f"a level-1 heading here makes {count} <h1> headings on {route.url}", hint)
             return
-    errors.add(f"templates/{route.template_file}", 0, 0,
-               f"{route.url} has {count} <h1> headings; a page needs exactly one")
+    path, line = locate("<h1", route.template_file)
+    if (path, line, "h1") not in seen:
+        seen.add((path, line, "h1"))
+        errors.add(path, line, 0, f"{route.url} has {count} <h1> headings; a page needs exactly one")

@@ -1,29 +1,33 @@
 """Command line: parse arguments, run the pipeline, print results, set exit codes.
 
 Exit codes: 0 success, 1 problems in the site's sources, 2 usage errors
-(bad arguments, unusable output folder, port in use), 130 interrupted.
+(bad arguments, unusable output folder, port in use), 130 interrupted
+(Ctrl-C), 143 stopped by SIGTERM (`kill`), handled like Ctrl-C.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import re
+import signal
 import sys
+import threading
 import tempfile
 import traceback
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError
 from .pipeline import BuildOptions, RenderedSite, build_site
+from .schema import web_address_problem
 from .writer import MARKER, OutputState, UnsafeOutput, check_output_location, legacy_leftovers, write_site
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 COMMANDS = ("build", "check", "serve")
 
 
 def _base_url(value: str) -> str:
-    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
-        raise argparse.ArgumentTypeError(f"'{value}' is not a web address; write it like https://www.example.com")
+    problem = web_address_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"'{value}' {problem}; write it like https://www.example.com")
     return value
 
 
@@ -49,7 +53,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
         description="Build the site from content/, templates/, static/ and site_config.yaml.",
-        epilog="Without a command, 'build' is run. Exit codes: 0 built, 1 content errors, 2 usage errors.",
+        epilog="Without a command, 'build' is run. Exit codes: 0 built, 1 problems in the sources "
+               "(each at its file and line), 2 usage errors, 130 interrupted, 143 stopped by SIGTERM.",
         parents=[_common_options(for_command=False)],
     )
     parser.set_defaults(command="build")
@@ -74,13 +79,26 @@ def format_errors(errors: list[SiteError]) -> str:
     return "\n".join(lines)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it stops as cleanly as on Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return _run(list(sys.argv[1:] if argv is None else argv))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("\nInterrupted; the output folder was left as it was.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _run(argv: list[str]) -> int:
@@ -151,8 +169,12 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool)
             return EXIT_CONTENT
         print(_summary(site, f"into {_display(output)}"))
     else:
-        with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
-            write_site(Path(scratch) / "site", site.pages, site.static_files)
+        try:
+            with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
+                write_site(Path(scratch) / "site", site.pages, site.static_files)
+        except OSError as exc:
+            print(f"error: could not write the site to a temporary folder: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_CONTENT
         print(_summary(site, "checked; nothing written"))
     return EXIT_OK
 

@@ -74,6 +74,9 @@ def load_document(kind: str, path: Path, root: Path, section: Path, errors: Erro
     except YamlProblem as problem:
         errors.extend([problem.error])
         return None
+    except OSError as exc:
+        errors.add(rel, 0, 0, f"cannot be read: {exc.strerror or exc}", "check the file's permissions")
+        return None
     split = split_front_matter(text, rel, errors)
     if split is None:
         return None

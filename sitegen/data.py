@@ -76,8 +76,8 @@ HOURS = Record({day: Field(HoursRange(), f"hours on {day.title()}: HH:MM-HH:MM o
                name="week of opening hours")
 
 COORDINATES = Record({
-    "latitude": Field(Number(), "degrees north, e.g. 43.13"),
-    "longitude": Field(Number(), "degrees east (negative in the Americas), e.g. -76.13"),
+    "latitude": Field(Number(-90, 90), "degrees north, e.g. 43.13"),
+    "longitude": Field(Number(-180, 180), "degrees east (negative in the Americas), e.g. -76.13"),
 }, name="coordinate pair")
 
 LOCATION = Record({

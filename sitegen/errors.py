@@ -1,8 +1,17 @@
 """One error type that knows where it happened, and a collector for many."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters quoted from a source (a newline in a link, say) written as escapes: one line per error."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +37,7 @@ class SiteError:
         text = f"{where}: {self.message}"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        return _one_line(text)
 
     def sort_key(self) -> tuple[str, int, int]:
         return (self.path, self.line, self.column)
@@ -56,6 +65,14 @@ class ErrorCollector:
         # Keep the order of discovery within one file, files alphabetically.
         unique = list(dict.fromkeys(self.errors))
         return sorted(unique, key=SiteError.sort_key)
+
+
+class Problem(Exception):
+    """Raised by code that found a problem it cannot report itself; carries the error."""
+
+    def __init__(self, error: SiteError):
+        super().__init__(str(error))
+        self.error = error
 
 
 class BuildFailed(Exception):

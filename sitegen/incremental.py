@@ -395,7 +395,7 @@ class _TemplateIndex:
             return cached[1]
         try:
             tree = self.env.parse(text, name)
-        except jinja2.TemplateSyntaxError:
+        except Exception:  # noqa: BLE001 -- a syntax error, or nesting too deep to parse: unknowable, so never reused
             facts = None
         else:
             references = list(meta.find_referenced_templates(tree))

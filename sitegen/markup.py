@@ -27,7 +27,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
-from .errors import SiteError
+from .errors import Problem, SiteError
 from .models import MarkdownOptions, TocEntry
 from .sanitize import check_fragment
 
@@ -194,7 +194,13 @@ class _DirectiveProcessor(BlockProcessor):
             return self.render(Directive(name, arguments, options, line))
         except DirectiveError as problem:
             self.state.report(line, f"directive '{name}': {problem.message}", problem.hint)
-            return ""
+        except Problem as problem:  # a component's template failed: name its line, else the directive's
+            error = problem.error
+            if error.line:
+                self.state.errors.append(error)
+            else:
+                self.state.report(line, f"directive '{name}': {error.message}", error.hint)
+        return ""
 
 
 class _WordProcessor(InlineProcessor):
@@ -269,7 +275,8 @@ def _flatten_toc(tokens) -> list[TocEntry]:
 
 _SMARTY_TRIGGERS = re.compile(r"['\"]|--|\.\.\.")
 # Table delimiter rows and horizontal rules hold dashes smarty never sees.
-_RULE_LINES = re.compile(r"^[ \t|:*_-]*-[ \t|:*_-]*$", re.MULTILINE)
+# (The look-ahead keeps the match linear: a long line of dashes ending in text took minutes.)
+_RULE_LINES = re.compile(r"^(?=[^\n]*-)[ \t|:*_-]*$", re.MULTILINE)
 
 
 class MarkdownRenderer:
@@ -302,12 +309,28 @@ class MarkdownRenderer:
         md = self.md if _SMARTY_TRIGGERS.search(_RULE_LINES.sub("", text)) else self.md_plain
         md.reset()
         self.state.reset(source, text, first_line)
-        html = md.convert(text)
-        components = self.state.components
-        if self.check_safety:
-            for problem in check_fragment(html, tuple(components)):
-                self.state.report(self.state.locate(problem.needles, problem.last), problem.message, problem.hint)
+        try:
+            html = md.convert(text)
+            components = self.state.components
+            if self.check_safety:
+                for problem in check_fragment(html, tuple(components)):
+                    self.state.report(self.state.locate(problem.needles, problem.last), problem.message, problem.hint)
+            toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+        except RecursionError:
+            line = first_line + _deepest_line(text)
+            return MarkdownResult("", (), self.state.errors + [SiteError(
+                source, line, 0, "lists or quotes are nested too deeply to convert",
+                "put fewer lists or '>' quotes inside each other")])
+        except Exception as exc:  # the converter and its extensions may fail on odd input: say where
+            return MarkdownResult("", (), self.state.errors + [SiteError(
+                source, first_line, 0, f"this Markdown could not be converted ({type(exc).__name__}: {str(exc)[:200]})",
+                "simplify the text below this line until it converts, and tell the site's developers")])
         for marker, component in components.items():
             html = html.replace(marker, component)
-        toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
         return MarkdownResult(html, toc, list(self.state.errors), tuple(dict.fromkeys(self.state.placed)))
+
+
+def _deepest_line(text: str) -> int:
+    """The line (0-based) that is indented or quoted deepest: where runaway nesting peaks."""
+    depths = [len(line) - len(line.lstrip(" \t>")) for line in text.split("\n")]
+    return max(range(len(depths)), key=depths.__getitem__) if depths else 0

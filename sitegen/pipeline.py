@@ -1,8 +1,10 @@
 """The build, stage by stage: load -> validate -> plan routes -> render -> check.
 
 Writing is left to the caller (`build` writes, `check` does not), so every
-stage here works in memory. Problems are collected across a stage and raised
-together as BuildFailed.
+stage here works in memory. Problems are collected across the whole run and
+raised together as BuildFailed: each stage runs on whatever the earlier ones
+could load, as long as what is missing cannot cause false alarms (a link to a
+page whose front matter is broken is not reported as broken).
 
 The expensive steps (loading documents and data, compiling templates,
 converting Markdown, rendering a page) go through a `Reuse` object. The one
@@ -28,7 +30,7 @@ from .components import ComponentRenderer, comparison_table, condition_matrix
 from .config import CONFIG_FILE, load_config
 from .content import listing_order, load_documents
 from .data import SiteData, load_data
-from .errors import BuildFailed, ErrorCollector
+from .errors import BuildFailed, ErrorCollector, Problem, SiteError
 from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
 from .images import ImageLibrary
 from .markup import Directive, MarkdownRenderer, MarkdownResult
@@ -40,7 +42,7 @@ from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, 
 from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .sourcetree import body_file_problem, check_source_tree
-from .templating import TEMPLATE_DIR, create_environment, template_error
+from .templating import TEMPLATE_DIR, create_environment, template_error, template_loops
 from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
 
@@ -143,24 +145,29 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if errors:
         raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
+    config_ok = config is not None and not errors
     documents = reuse.load_documents(root, errors)
+    before_data = len(errors)
     data = reuse.load_data(root, errors, config.booking_url if config else "",
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
+    data_ok = data is not None and len(errors) == before_data
     static_files = _collect_static(root)
     redirects = load_redirects(root, errors)
     images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
     check_page_images(documents, images, errors)
     if data is not None:
         check_data_images(data.locations, images, errors)
-    if errors or config is None or data is None:
-        raise BuildFailed(errors.sorted())
+    loaded = not errors and config_ok and data_ok
 
     # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
-    words = data_words(data.locations)
-    config = fill_config_words(root, config, words, errors)
-    documents = [fill_document_words(document, words, errors) for document in documents]
+    words = data_words(data.locations) if data is not None else {}
+    if data is not None:
+        if config is not None:
+            config = fill_config_words(root, config, words, errors)
+        documents = [fill_document_words(document, words, errors) for document in documents]
 
-    # Plan routes.
+    # Plan routes, from whatever loaded: two valid sources that collide are
+    # reported beside the mistakes in other files.
     published = [d for d in documents if options.drafts or not d.draft]
     plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
     for relative in static_files:
@@ -168,13 +175,16 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if redirects and REDIRECT_RULES_FILE in static_files:
         errors.add(f"{STATIC_DIR}/{REDIRECT_RULES_FILE}", 0, 0, f"the build writes {REDIRECT_RULES_FILE} from {REDIRECTS_FILE}",
                    f"move these rules into {REDIRECTS_FILE} and delete this file")
-    check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files}, errors)
-    _check_navigation(root, _config_links(config), plan, errors)
+    if loaded:  # else a page that failed to load would look missing to the menu and the redirects
+        check_redirects(redirects, {route.url for route in plan if route.is_html}, {"/" + rel for rel in static_files},
+                        errors)
+        _check_navigation(root, _config_links(config), plan, errors)
     env = reuse.environment(root)
     templates = _load_templates(env, plan, root, errors)
     redirect_template = _load_redirect_template(env, root, errors) if redirects else None
-    if errors:
+    if not (config_ok and data_ok):  # directives would miss what failed to load: false alarms
         raise BuildFailed(errors.sorted())
+    ready = not errors
 
     # Fingerprint assets (not in the live preview, which caches nothing), render Markdown, then pages.
     static_files, asset_url = fingerprint(static_files, enabled=not options.serving)
@@ -200,25 +210,35 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     }
 
     def render_partial(name: str, variables: dict) -> str:
-        return reuse.render_partial(env.get_template(name), {**site_context, **variables})
+        try:
+            return reuse.render_partial(env.get_template(name), {**site_context, **variables})
+        except Exception as exc:  # a template may raise anything; report it at its line
+            raise Problem(template_error(exc, root)) from None
 
     markdown = reuse.markdown_renderer(config.markdown,
                                        ComponentRenderer(data.services, data.comparison_rows, render_partial, words))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
     placed = _render_markdown(markdown, published, data.bodies, reuse, errors, images)
+    if not ready:  # pages are rendered and their links checked once every source loaded
+        raise BuildFailed(errors.sorted())
     shares = plan_share_images(list(plan), images, config)
 
     rendered: dict[str, tuple[Route, str]] = {}
     policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
     seen_template_errors: set[tuple[str, int, str]] = set()
+    runaway: set[str] = set()  # templates that recursed without end: slow to hit, once is enough
     for route in plan:
+        if route.template in runaway:
+            continue
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), shares.get(route.url))
         try:
             html = reuse.render(templates[route.template], route, page, site_context)
             rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
         except Exception as exc:  # a template may raise anything; report it at its line
+            if isinstance(exc, RecursionError):
+                runaway.add(route.template)
             error = template_error(exc, root, route.url)
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
             if key not in seen_template_errors:
@@ -231,7 +251,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     images.encode(errors)
     static_files = {**static_files, **images.static_files()}
     check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache)
+                config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache,
+                locate=lambda needle, template_file: _template_line(root, needle, template_file))
     check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
     redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
@@ -242,9 +263,11 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects))
 
 
-def _plan_routes(documents: list[Document], data, static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
-    """Every page of the site. A robots.txt in static/ replaces the generated one."""
+def _plan_routes(documents: list[Document], data: SiteData | None, static_has_robots: bool,
+                 errors: ErrorCollector) -> RoutePlan:
+    """Every page of the site (of the data, if it loaded). A robots.txt in static/ replaces the generated one."""
     plan = RoutePlan(errors)
+    data = data or SiteData([], [], [], [], [])
     for document in documents:
         route = document_route(document)
         route.line = document.key_lines.get("url", 1)
@@ -283,6 +306,7 @@ def _plan_routes(documents: list[Document], data, static_has_robots: bool, error
 
 
 def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors: ErrorCollector) -> dict:
+    errors.extend(template_loops(env, sorted({route.template_file for route in plan})))
     templates = {}
     for route in plan:
         if route.template in templates:
@@ -299,8 +323,11 @@ def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors
             else:
                 errors.extend([template_error(exc, root)])
             templates[route.template] = None
-        except jinja2.TemplateError as exc:
-            errors.extend([template_error(exc, root)])
+        except Exception as exc:  # syntax errors, and templates too deeply nested to compile
+            error = template_error(exc, root)
+            if error.path == TEMPLATE_DIR:
+                error = SiteError(f"{TEMPLATE_DIR}/{route.template_file}", 0, 0, error.message, error.hint)
+            errors.extend([error])
             templates[route.template] = None
     return templates
 
@@ -314,7 +341,7 @@ def _load_redirect_template(env: jinja2.Environment, root: Path, errors: ErrorCo
         else:
             errors.add(REDIRECTS_FILE, 1, 0, f"redirects need the template {TEMPLATE_DIR}/redirect.html for their pages",
                        "restore it from the project's history")
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # syntax errors, and templates too deeply nested to compile
         errors.extend([template_error(exc, root)])
     return None
 
@@ -342,6 +369,18 @@ def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:
         lines.setdefault(item.url, where)
         lines.setdefault(str(escape(item.url)), where)
     return lines
+
+
+def _template_line(root: Path, needle: str, template_file: str) -> tuple[str, int]:
+    """Where the templates hold `needle`: the page's own template first; else its line 1."""
+    folder = root / TEMPLATE_DIR
+    own = folder / template_file
+    for path in [own] + sorted(p for p in folder.rglob("*") if p.is_file() and p != own):
+        text = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+        index = text.find(needle)
+        if index >= 0:
+            return f"{TEMPLATE_DIR}/{path.relative_to(folder).as_posix()}", text.count("\n", 0, index) + 1
+    return f"{TEMPLATE_DIR}/{template_file}", 1
 
 
 def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse,
@@ -378,6 +417,9 @@ def _read_body_file(root: Path, relative: str, referrer: str, line: int, errors:
         return read_text(path.read_bytes(), rel), rel, 1
     except FileNotFoundError:
         errors.add(referrer, line, 0, f"body_file 'content/{relative}' does not exist", "check the file name")
+    except OSError as exc:
+        errors.add(referrer, line, 0, f"body_file 'content/{relative}' cannot be read: {exc.strerror or exc}",
+                   "name a Markdown file you can open")
     except YamlProblem as problem:
         errors.extend([problem.error])
     return None

@@ -11,9 +11,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
-
 from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from .errors import ErrorCollector, did_you_mean
 from .yamlsource import YamlProblem, YMap, YNode, YScalar, YSeq, parse_yaml, read_text
@@ -41,7 +41,14 @@ def describe(node: YNode) -> str:
         return "a list"
     if node.value is None:
         return "nothing"
-    return repr(node.text)
+    return shown(node.text)
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """`text` quoted for a message, shortened if long."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"... ({len(text)} characters)"
 
 
 class Kind:
@@ -74,7 +81,7 @@ class Text(Kind):
         if not text and not self.allow_empty:
             return ctx.report(node, where, f"is empty; expected {self.expected}", self.hint)
         if self.pattern and not self.pattern.fullmatch(text):
-            return ctx.report(node, where, f"{text!r} is not {self.expected}", self.hint)
+            return ctx.report(node, where, f"{shown(text)} is not {self.expected}", self.hint)
         return self.check(text, node, where, ctx)
 
     def check(self, text: str, node: YScalar, where: str, ctx: Context) -> Any:
@@ -87,12 +94,31 @@ class Slug(Text):
                          hint="use lowercase letters a-z, digits and single hyphens, e.g. 'deep-tissue'")
 
 
+def web_address_problem(text: str) -> str:
+    """Why `text` is not an absolute http(s) address a browser can open, or '' if it is one."""
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text):
+        return "is not a web address"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return f"is not a valid web address ({exc})"
+    if not parts.hostname or any(c in parts.netloc for c in "<>\"\\^`{|}"):
+        return "has no valid host name"
+    return ""
+
+
 class Url(Text):
     """An absolute http(s) URL."""
 
     def __init__(self):
-        super().__init__(pattern=r"https?://[^\s/$.?#][^\s]*", expected="a web address",
-                         hint="write the full address starting with https://")
+        super().__init__(expected="a web address", hint="write the full address starting with https://")
+
+    def check(self, text, node, where, ctx):
+        problem = web_address_problem(text)
+        if problem:
+            return ctx.report(node, where, f"{shown(text)} {problem}", self.hint)
+        return text
 
 
 class SitePath(Text):
@@ -201,10 +227,21 @@ class Integer(Kind):
 class Number(Kind):
     expected = "a number"
 
+    def __init__(self, minimum: float = -math.inf, maximum: float = math.inf):
+        self.minimum, self.maximum = minimum, maximum
+
     def __call__(self, node, where, ctx):
         if isinstance(node, YScalar) and node.plain and isinstance(node.value, (int, float)) \
-                and not isinstance(node.value, bool) and math.isfinite(node.value):
-            return float(node.value)
+                and not isinstance(node.value, bool):
+            try:
+                value = float(node.value)
+            except OverflowError:  # an integer beyond the range of a float
+                value = math.inf
+            if math.isfinite(value) and self.minimum <= value <= self.maximum:
+                return value
+            if math.isfinite(value):
+                return ctx.report(node, where, f"{shown(node.text)} is out of range",
+                                  f"give a number from {self.minimum:g} to {self.maximum:g}")
         return ctx.report(node, where, f"expected a number, found {describe(node)}")
 
 
@@ -374,6 +411,9 @@ def load_yaml_file(root: Path, rel: str, schema: Record, errors: ErrorCollector,
         raw = (root / rel).read_bytes()
     except FileNotFoundError:
         errors.add(rel, 0, 0, "file not found", missing_hint)
+        return None
+    except OSError as exc:
+        errors.add(rel, 0, 0, f"cannot be read: {exc.strerror or exc}", "it must be a file you can open")
         return None
     try:
         node = parse_yaml(read_text(raw, rel), rel)

@@ -1,11 +1,14 @@
 """The one Jinja environment: strict, autoescaped, with the site's filters."""
 from __future__ import annotations
 
+import re
 import traceback
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
 
 from .errors import SiteError
 from .hours import hours_summary
@@ -21,10 +24,32 @@ def date_display(value: date | None) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+class TemplateEncodingError(jinja2.TemplateSyntaxError):
+    """A template file that is not UTF-8 text."""
+
+
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Templates from templates/, refusing (with the line) a file that is not UTF-8."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            filename = None
+            for folder in self.searchpath:
+                candidate = Path(folder, *template.split("/"))
+                if candidate.is_file():
+                    filename = str(candidate)
+                    break
+            raw = Path(filename).read_bytes() if filename else b""
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise TemplateEncodingError("this file is not UTF-8 text", line, template, filename) from None
+
+
 def create_environment(root: Path) -> jinja2.Environment:
     """Build the environment every page is rendered with."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root / TEMPLATE_DIR)),
+        loader=_TemplateLoader(str(root / TEMPLATE_DIR)),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,15 +66,28 @@ def create_environment(root: Path) -> jinja2.Environment:
 def template_error(exc: Exception, root: Path, page_url: str = "") -> SiteError:
     """Turn a Jinja exception into a message naming the template file and line."""
     on_page = f" (rendering {page_url})" if page_url else ""
+    if isinstance(exc, TemplateEncodingError):
+        return SiteError(_relative(exc.filename or exc.name or TEMPLATE_DIR, root), exc.lineno or 0, 0,
+                         exc.message or "this file is not UTF-8 text", "save it with UTF-8 encoding in your editor")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or exc.name or "?"
-        return SiteError(_relative(name, root), exc.lineno or 0, 0, f"template syntax error: {exc.message}{on_page}")
+        return SiteError(_relative(name, root), exc.lineno or 0, 0,
+                         f"template syntax error: {_reword(exc.message or '')}{on_page}")
     if isinstance(exc, jinja2.TemplateNotFound):
         where, line = _template_frame(exc, root)
         return SiteError(where or TEMPLATE_DIR, line, 0, f"template '{exc.name}' not found{on_page}",
                          f"create {TEMPLATE_DIR}/{exc.name} or fix the name")
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).is_file():
+        # Jinja compiled the template to Python that Python refuses: blocks nested too deeply.
+        return SiteError(_relative(exc.filename, root), _deepest_block(Path(exc.filename)), 0,
+                         f"this template nests {{% %}} blocks too deeply to compile ({exc.msg})",
+                         "move the inner part into a macro or an included template")
+    if isinstance(exc, RecursionError):
+        where, line = _recursion_frame(exc, root)
+        return SiteError(where or TEMPLATE_DIR, line, 0, f"templates include, extend or call each other "
+                         f"without end{on_page}", "follow the includes and macro calls from here and break the loop")
     where, line = _template_frame(exc, root)
-    message = str(exc)
+    message = str(exc)[:300]
     if isinstance(exc, jinja2.UndefinedError):
         message = f"undefined name: {message}"
     else:
@@ -66,6 +104,118 @@ def _template_frame(exc: Exception, root: Path) -> tuple[str, int]:
         if path.suffix in (".html", ".xml", ".txt", ".svg") and templates in path.resolve().parents:
             return _relative(frame.filename, root), frame.lineno or 0
     return "", 0
+
+
+_USES = re.compile(r"{%-?\s*(extends|include|import|from)\s+([\"'])([^\"']+)\2")
+
+
+def template_loops(env: jinja2.Environment, names) -> list[SiteError]:
+    """Every {% extends %} that leads back, through extends and includes, to where it started.
+
+    Jinja would follow such a loop until Python gives up, slowly (minutes:
+    each round copies the blocks of all the rounds before). A loop of
+    includes alone is left to the renderer: a partial may include itself for
+    nested data and stop. Names computed at render time are not followed.
+    """
+    uses: dict[str, list[tuple[str, str, int]]] = {}  # template -> (how, used template, line)
+
+    def used_by(name: str) -> list[tuple[str, str, int]]:
+        if name not in uses:
+            try:
+                source = env.loader.get_source(env, name)[0]
+            except Exception:  # noqa: BLE001 -- a missing or unreadable template is reported where it is loaded
+                source = ""
+            uses[name] = [(match[1], match[3], source.count("\n", 0, match.start()) + 1)
+                          for match in _USES.finditer(source)]
+        return uses[name]
+
+    loops, pending, seen = [], list(names), set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for how, target, line in used_by(name):
+            pending.append(target)
+            back = _path_between(target, name, used_by) if how == "extends" else None
+            if back is not None:
+                loop = " -> ".join([name] + back)
+                loops.append(SiteError(f"{TEMPLATE_DIR}/{name}", line, 0,
+                                       f"'{name}' extends '{target}', which leads back to it ({loop}), without end",
+                                       "a template may not extend one that includes or extends it in turn"))
+    return loops
+
+
+def _path_between(start: str, goal: str, used_by) -> list[str] | None:
+    """The templates from `start` to `goal` following extends and includes, or None."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            path = [current]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])
+            return path[::-1]
+        for _, target, _ in used_by(current):
+            if target not in came_from:
+                came_from[target] = current
+                queue.append(target)
+    return None
+
+
+# Jinja's parser says "unexpected ..."; say what it means in words an editor knows.
+_REWORDINGS = (
+    (re.compile(r"unexpected end of template"), "the template ends too early"),
+    (re.compile(r"unexpected 'end of template'"), "the template ends before a tag or {{ }} is closed"),
+    (re.compile(r"unexpected char (.+?) at \d+"), r"the character \1 cannot be used here"),
+    (re.compile(r"unexpected (.+?), expected (.+)"), r"found \1 where \2 was expected"),
+    (re.compile(r"unexpected (.+)"), r"\1 does not belong here"),
+)
+
+
+def _reword(message: str) -> str:
+    for pattern, replacement in _REWORDINGS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def _deepest_block(path: Path) -> int:
+    """The line of the most deeply nested block tag of a template (1 if it cannot be parsed)."""
+    try:
+        tree = jinja2.Environment().parse(path.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 -- only a position for a message is at stake
+        return 1
+    deepest = (0, 1)
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, (nodes.For, nodes.If, nodes.With, nodes.Macro, nodes.CallBlock, nodes.FilterBlock)):
+            depth += 1
+            deepest = max(deepest, (depth, -node.lineno))
+        pending.extend((child, depth) for child in node.iter_child_nodes())
+    return -deepest[1] if deepest[0] else 1
+
+
+_INCLUDE = re.compile(r"{%-?\s*(?:include|import|from|call)\b")
+_CALL = re.compile(r"{{.*\w\s*\(")
+
+
+def _recursion_frame(exc: RecursionError, root: Path) -> tuple[str, int]:
+    """The line of a template loop most likely to be its cause: an include or a call that recurs."""
+    templates = (root / TEMPLATE_DIR).resolve()
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).suffix in (".html", ".xml", ".txt", ".svg")
+              and templates in Path(frame.filename).resolve().parents]
+    if not frames:
+        return "", 0
+    counts = Counter((frame.filename, frame.lineno) for frame in frames)
+    recurring = [frame for frame in frames if counts[frame.filename, frame.lineno] > 1] or frames
+    for pattern in (_INCLUDE, _CALL):
+        for frame in recurring:
+            if pattern.search(frame.line or ""):
+                return _relative(frame.filename, root), frame.lineno or 0
+    return _relative(frames[-1].filename, root), frames[-1].lineno or 0
 
 
 def _relative(filename: str, root: Path) -> str:

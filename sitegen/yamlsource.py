@@ -16,7 +16,7 @@ from typing import Union
 
 import yaml
 
-from .errors import SiteError
+from .errors import Problem, SiteError
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -84,13 +84,14 @@ def resolve_plain_scalar(text: str) -> object:
     return text
 
 
-class YamlProblem(Exception):
-    def __init__(self, error: SiteError):
-        super().__init__(str(error))
-        self.error = error
+class YamlProblem(Problem):
+    """A source file that cannot be read as text or YAML."""
 
 
 MAX_FLOW_DEPTH = 64
+# Longer numbers are not something a site needs, and Python refuses to turn
+# integers of more than 4300 digits into text (sys.get_int_max_str_digits).
+MAX_NUMBER_LENGTH = 100
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
@@ -112,6 +113,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YNode | None:
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
         problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        problem = problem.replace("found unexpected end of stream", "the text ends before a quote or bracket is closed")
+        problem = problem.replace("found unexpected document separator", "found a '---' or '...' line inside a value")
+        problem = problem.replace("unexpected", "misplaced")  # "found unexpected ':'" -> "found misplaced ':'"
         hint = ""
         if "tab" in problem or "'\\t'" in problem:
             hint = "indent with spaces; YAML does not allow tabs"
@@ -147,6 +151,10 @@ def _check_flow_depth(text: str, path: str, line_offset: int) -> None:
             depth = max(0, depth - 1)
 
 
+def _looks_numeric(text: str) -> bool:
+    return bool(_INT10.match(text) or _INT8.match(text) or _INT16.match(text) or _FLOAT.match(text))
+
+
 def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int]) -> YNode:
     line = node.start_mark.line + 1 + line_offset
     column = node.start_mark.column + 1
@@ -159,6 +167,10 @@ def _convert(node: yaml.Node, path: str, line_offset: int, seen: set[int]) -> YN
         plain = not node.style  # the C parser says "", the Python one None
         if node.tag not in ("tag:yaml.org,2002:str", "!"):
             raise YamlProblem(SiteError(path, line, column, f"YAML tags such as '{node.tag}' are not supported", "remove the tag"))
+        if plain and len(node.value) > MAX_NUMBER_LENGTH and _looks_numeric(node.value):
+            raise YamlProblem(SiteError(path, line, column, f"a number of {len(node.value)} characters is too long",
+                                        f"write at most {MAX_NUMBER_LENGTH} digits, or put the value in quotes "
+                                        "if it is text"))
         value = resolve_plain_scalar(node.value) if plain else node.value
         return YScalar(value, node.value, line, column, plain)
     if isinstance(node, yaml.SequenceNode):

@@ -1,10 +1,13 @@
-"""A build killed at any moment leaves the previous site or the new one, never a mix."""
+"""A build killed at any moment leaves the previous site or the new one, never a mix,
+and stops without a traceback, with its documented exit code, leaving no worker behind."""
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +55,70 @@ def test_an_interrupted_build_never_leaves_a_mixed_output(tmp_path, how, delay):
     assert run_build(site).code == 0
     leftovers = [path.name for path in site.iterdir() if path.name.startswith(".output-")]
     assert leftovers == []
+
+
+# --- Stopping a build that converts Markdown in worker processes ---------------
+
+STOPS = {  # how the build is stopped -> the exit code it must end with
+    "ctrl-c": 130,  # the terminal sends SIGINT to the whole process group
+    "SIGTERM": 143,  # `kill PID`: stopped as cleanly as by Ctrl-C
+    "SIGKILL": -signal.SIGKILL,  # no chance to clean up; the workers must still end
+}
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) of every process, read from /proc."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended while we looked
+        table[int(stat.parent.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _workers_of(pid: int) -> list[int]:
+    return [child for child, (parent, _) in _processes().items() if parent == pid]
+
+
+def _running(pids: list[int]) -> list[int]:
+    table = _processes()
+    return [pid for pid in pids if pid in table and table[pid][1] not in ("Z", "X")]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("how", STOPS)
+def test_stopping_a_build_stops_its_workers_quietly(tmp_path, how):
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
+    if worker_count() < 2 or not can_fork():
+        pytest.skip("the build uses worker processes only with two cores or more and fork")
+    site = copy_fixture_site(tmp_path / "site")
+    _add_pages(site, MIN_DOCUMENTS_FOR_WORKERS + 150)
+    process = subprocess.Popen([sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = _workers_of(process.pid)
+            time.sleep(0.005)
+        assert workers, "the build never started worker processes"
+        if how == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(getattr(signal, how))
+        # communicate() waits for every process holding the pipes, orphans included.
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert process.returncode == STOPS[how], err
+    if how != "SIGKILL":
+        assert err.strip() == "Interrupted; the output folder was left as it was."
+        assert not (site / "output").exists()
+    deadline = time.monotonic() + 10
+    while _running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(workers) == [], "worker processes outlived the build"

@@ -19,7 +19,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import run_build
+from conftest import output_file_for, run_build
 from scriptscan import XHTML
 from sitegen.policy import PagePolicy, preview_page, style_hash
 
@@ -152,3 +152,16 @@ def test_a_browser_runs_no_script_even_where_the_check_is_off(fixture_site):
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def test_redirect_pages_forbid_everything(built_real_site):
+    """The pages left at old addresses hold nothing but a link and a meta refresh, and load nothing."""
+    assert built_real_site.redirect_pages, "the real site declares redirects"
+    for url in built_real_site.redirect_pages:
+        tree = html5lib.parse(output_file_for(built_real_site.output, url).read_text(encoding="utf-8"),
+                              treebuilder="etree", namespaceHTMLElements=True)
+        policies = [element.get("content") for element in tree.iter(f"{{{XHTML}}}meta")
+                    if element.get("http-equiv", "").lower() == "content-security-policy"]
+        assert [parse_policy(policy) for policy in policies] == [
+            {"default-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'none'"]}], url
+        assert not list(tree.iter(f"{{{XHTML}}}script")) and not list(tree.iter(f"{{{XHTML}}}style")), url
