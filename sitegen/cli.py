@@ -13,15 +13,18 @@ import sys
 import threading
 import tempfile
 import traceback
+from datetime import date
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError
+from .kinds import KINDS
 from .pipeline import BuildOptions, RenderedSite, build_site
+from .scaffold import ScaffoldProblem, create_entry, find_kind
 from .schema import web_address_problem
 from .writer import MARKER, OutputState, UnsafeOutput, check_output_location, legacy_leftovers, write_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
-COMMANDS = ("build", "check", "serve")
+COMMANDS = ("build", "check", "serve", "new")
 
 
 def _base_url(value: str) -> str:
@@ -29,6 +32,13 @@ def _base_url(value: str) -> str:
     if problem:
         raise argparse.ArgumentTypeError(f"'{value}' {problem}; write it like https://www.example.com")
     return value
+
+
+def _today(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26") from None
 
 
 def _common_options(for_command: bool) -> argparse.ArgumentParser:
@@ -43,6 +53,8 @@ def _common_options(for_command: bool) -> argparse.ArgumentParser:
     common.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL",
                         help="public address of the site, overriding base_url in site_config.yaml")
     common.add_argument("--drafts", action="store_true", default=default(False), help="include pages marked draft: true")
+    common.add_argument("--today", type=_today, default=default(None), metavar="YYYY-MM-DD",
+                        help="build as if it were this day: which holiday hours are coming up (default: today)")
     common.add_argument("--debug", action="store_true", default=default(False),
                         help="show Python tracebacks for unexpected errors")
     return common
@@ -69,6 +81,11 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    new = commands.add_parser("new", parents=[common], help="add an entry of a kind of content, ready to fill in",
+                              description="Add a new entry (a team member, a question, a page, ...) with every key "
+                                          "its kind declares, ready to fill in.")
+    new.add_argument("kind", help="the kind, e.g. team, questions, pages, articles")
+    new.add_argument("slug", help="its URL name, e.g. dana-reyes")
     return parser
 
 
@@ -112,6 +129,8 @@ def _run(argv: list[str]) -> int:
         print(f"error: {root.resolve()} is not a site folder (it has no site_config.yaml); "
               "run from the site's folder or pass --root", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "new":
+        return _new(root, args.kind, args.slug, args.today)
     if args.command == "serve" and args.output is not None:
         print("error: serve never writes the output folder (it previews from .preview/ in the site folder, "
               "so drafts cannot be published by accident); leave out --output", file=sys.stderr)
@@ -126,7 +145,8 @@ def _run(argv: list[str]) -> int:
             return EXIT_USAGE
     cache_dir = os.environ.get("SITEGEN_CACHE_DIR")  # e.g. one image cache shared by several copies of a site
     options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
-                           serving=args.command == "serve", cache_dir=Path(cache_dir) if cache_dir else None)
+                           serving=args.command == "serve", today=args.today,
+                           cache_dir=Path(cache_dir) if cache_dir else None)
     try:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews
@@ -142,6 +162,16 @@ def _run(argv: list[str]) -> int:
             print(f"error: unexpected {type(exc).__name__}: {exc}\n"
                   "The output folder was left as it was. Run again with --debug to see the details.", file=sys.stderr)
         return EXIT_CONTENT
+
+
+def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
+    try:
+        relative = create_entry(root, find_kind(KINDS, kind_name), slug, today or date.today())
+    except ScaffoldProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"added '{slug}' to {relative}; fill in its values, then build (the build says what is still missing)")
+    return EXIT_OK
 
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool) -> int:

@@ -10,8 +10,12 @@ from typing import Callable
 
 from .errors import did_you_mean
 from .markup import Directive, DirectiveError
-from .models import ComparisonRow, Condition, Service
+from .models import ComparisonRow
 from .words import word_problem
+
+# Records of the services and conditions collections (collections.record_classes).
+Service = Condition = object
+
 
 @dataclass(frozen=True, slots=True)
 class ComparisonTable:
@@ -28,8 +32,10 @@ class ConditionMatrix:
 
 
 def _cell(service: Service, field: str):
+    if field == "sessions":
+        return service.price_summary
     value = getattr(service, field)
-    if field in ("conditions", "locations"):
+    if field in ("conditions", "locations", "team"):
         return [item.name for item in value]
     if isinstance(value, tuple):
         return list(value)
@@ -55,10 +61,17 @@ class ComponentRenderer:
     site context; it is supplied by the pipeline.
     """
 
-    services: list[Service]
-    comparison_rows: list[ComparisonRow]
+    context: dict  # the site context: services, comparison_rows, questions
     render_partial: Callable[[str, dict], str]
     words: dict[str, str] = field(default_factory=dict)  # what `{{ name }}` says (data_words)
+
+    @property
+    def services(self) -> list[Service]:
+        return self.context.get("services", [])
+
+    @property
+    def comparison_rows(self) -> list[ComparisonRow]:
+        return self.context.get("comparison_rows", [])
 
     def __call__(self, directive: Directive) -> str:
         if directive.inline:
@@ -129,6 +142,26 @@ class ComponentRenderer:
         (service,) = self._services(directive.arguments)
         return self.render_partial("components/condition_list.html", {"service": service})
 
+    def questions(self, directive: Directive) -> str:
+        """Questions of one service (argument) or one topic (topic=...), as a list of details."""
+        questions = self.context.get("questions", [])
+        if directive.arguments:
+            services = self._services(directive.arguments)
+            questions = [q for q in questions if any(s in q.services for s in services)]
+        if "topic" in directive.options:
+            topic = directive.options["topic"]
+            topics = sorted({t for q in self.context.get("questions", []) for t in q.topics})
+            if topic not in topics:
+                raise DirectiveError(f"no question has the topic '{topic}'",
+                                     did_you_mean(topic, topics) or "topics: " + (", ".join(topics) or "none yet"))
+            questions = [q for q in questions if topic in q.topics]
+        if not directive.arguments and "topic" not in directive.options:
+            raise DirectiveError("name a service or a topic", "for example '::: questions topic=insurance'")
+        level = directive.options.get("heading-level", "3")
+        if level not in ("2", "3", "4"):
+            raise DirectiveError(f"heading-level must be 2, 3 or 4, not '{level}'")
+        return self.render_partial("components/questions.html", {"questions": questions, "heading_level": int(level)})
+
     def _no_arguments(self, directive: Directive) -> None:
         if directive.arguments:
             raise DirectiveError(f"takes no arguments, found '{' '.join(directive.arguments)}'")
@@ -140,4 +173,5 @@ DIRECTIVES: dict[str, tuple[Callable[[ComponentRenderer, Directive], str], tuple
     "call-to-action": (ComponentRenderer.call_to_action, ("heading", "link")),
     "locations": (ComponentRenderer.locations, ("heading-level",)),
     "conditions": (ComponentRenderer.conditions, ()),
+    "questions": (ComponentRenderer.questions, ("topic", "heading-level")),
 }

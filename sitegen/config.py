@@ -85,12 +85,19 @@ SITE_CONFIG = Record({
     "language": Field(Text(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", expected="a language code",
                            hint="for example en or en-US"), "the language of the content", False, "en"),
     "business_name": Field(Text(), "the legal or trading name, shown in the footer"),
-    "booking_url": Field(Url(), "where 'Book an appointment' leads"),
+    "booking_url": Field(Text(pattern=r"https?://[^\s/$.?#{}][^\s{}]*", expected="a web address without {placeholders}",
+                              hint="write the full address starting with https://; a {service} placeholder belongs "
+                                   "in a location's booking_url"), "where 'Book an appointment' leads"),
     "navigation": Field(ListOf(NAV_ITEM), "the main menu, in order"),
     "footer_navigation": Field(ListOf(NAV_ITEM), "more links in the footer, after the main menu's", False, ()),
     "colors": Field(COLORS, "brand colours"),
     "cta": Field(CTA, "wording of the call-to-action block"),
     "markdown": Field(MARKDOWN, "Markdown options", False, DEFAULT_MARKDOWN),
+    "currency": Field(Text(pattern=r"[A-Z]{3}", expected="a currency code", hint="three capital letters, e.g. USD"),
+                      "the currency of prices (ISO 4217)", False, "USD"),
+    "license_lookup_url": Field(Text(pattern=r"https?://[^\s{}]*\{number\}[^\s{}]*", expected="a web address with {number}",
+                                     hint="the state's public licence check, with {number} where the licence number goes"),
+                                "where a team member's licence number can be verified", False, None),
 }, name="site configuration")
 
 
@@ -113,5 +120,7 @@ def load_config(root: Path, errors: ErrorCollector, base_url: str | None = None)
         colors=Colors(**values["colors"]),
         cta=CallToAction(**{**values["cta"], "link": NavItem(**values["cta"]["link"]) if values["cta"]["link"] else None}),
         markdown=MarkdownOptions(**markdown),
+        currency=values["currency"],
+        license_lookup_url=values["license_lookup_url"],
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .collections import Collection
 from .errors import ErrorCollector
 from .models import Document
 from .schema import INVALID, Boolean, Context, DateValue, Field, Integer, Record, SitePath, Text
@@ -12,7 +13,7 @@ from .yamlsource import YamlProblem, parse_yaml, read_text
 TEMPLATE_NAME = Text(pattern=r"[a-z0-9_-]+", expected="a template name",
                      hint="give the file name in templates/ without .html, e.g. page")
 
-FRONT_MATTER = Record({
+PAGE_FRONT_MATTER = Record({
     "title": Field(Text(), "the page title, shown as its heading"),
     "description": Field(Text(), "one or two sentences for search results (the meta description)"),
     "template": Field(TEMPLATE_NAME, "the template in templates/ to render with", False, None),
@@ -24,6 +25,11 @@ FRONT_MATTER = Record({
                    False, None),
     "image_alt": Field(Text(), "what the photo shows, for people who cannot see it ('decorative' if nothing)",
                        False, ""),
+}, name="front matter")
+
+ARTICLE_FRONT_MATTER = Record({
+    **PAGE_FRONT_MATTER.fields,
+    "date": Field(DateValue(), "publication date, YYYY-MM-DD (articles need one)"),
 }, name="front matter")
 
 _FILE_STEM = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -50,17 +56,19 @@ def split_front_matter(text: str, rel: str, errors: ErrorCollector) -> tuple[str
     return front, text[body_start:], body_line
 
 
-def url_for_source(kind: str, relative: Path) -> str:
-    """The URL a page or article gets from its file path."""
+def url_for_source(kind: Collection, relative: Path) -> str:
+    """The URL a Markdown file gets from its path: the kind's item page pattern with
+    {slug} (the file name) or {path} (the folders and file name; 'index' is the folder)."""
     parts = list(relative.with_suffix("").parts)
-    if kind == "article":
-        return f"/articles/{parts[-1]}/"
     if parts[-1] == "index":
         parts.pop()
-    return "/" + "".join(part + "/" for part in parts)
+    path = "/".join(parts)
+    pattern = kind.item_page.url if kind.item_page else "/{path}/"
+    url = pattern.format(slug=relative.stem, path=path)
+    return url.replace("//", "/")
 
 
-def load_document(kind: str, path: Path, root: Path, section: Path, errors: ErrorCollector) -> Document | None:
+def load_document(kind: Collection, path: Path, root: Path, section: Path, errors: ErrorCollector) -> Document | None:
     """Read one Markdown file into a Document, reporting every front-matter problem."""
     rel = path.relative_to(root).as_posix()
     relative = path.relative_to(section)
@@ -89,18 +97,16 @@ def load_document(kind: str, path: Path, root: Path, section: Path, errors: Erro
     if node is None:
         errors.add(rel, 2, 1, "front matter is empty", "give at least title: and description:")
         return None
-    values = FRONT_MATTER(node, "", Context(rel, errors))
+    values = Record(kind.fields, name="front matter")(node, "", Context(rel, errors))
     if values is INVALID:
         return None
-    if kind == "article" and values["date"] is None:
-        errors.add(rel, node.line, node.column, "missing required key 'date' (articles need a publication date, YYYY-MM-DD)")
-        return None
+    known = {name for name in PAGE_FRONT_MATTER.fields}
     return Document(
-        kind=kind,
+        kind=kind.item,
         source=rel,
         title=values["title"],
         description=values["description"],
-        template=values["template"] or kind,
+        template=values["template"] or (kind.item_page.template if kind.item_page else kind.item),
         draft=values["draft"],
         date=values["date"],
         weight=values["weight"],
@@ -110,13 +116,19 @@ def load_document(kind: str, path: Path, root: Path, section: Path, errors: Erro
         image_alt=values["image_alt"],
         body_line=body_line,
         key_lines={key: key_node.line for key, (key_node, _) in node.items.items()},
+        fields={name: value for name, value in values.items() if name not in known},
     )
 
 
-def load_documents(root: Path, errors: ErrorCollector) -> list[Document]:
-    """All pages (content/pages/**/*.md) and articles (content/articles/*.md)."""
+def document_sections(kinds) -> list:
+    """(collection, folder, file pattern) of each Markdown-folder collection."""
+    return [(kind, kind.source, kind.pattern) for kind in kinds if kind.is_folder]
+
+
+def load_documents(root: Path, kinds, errors: ErrorCollector) -> list[Document]:
+    """Every Markdown file of every folder collection (content/pages/**/*.md, content/articles/*.md)."""
     documents = []
-    for kind, folder, pattern in (("page", "content/pages", "**/*.md"), ("article", "content/articles", "*.md")):
+    for kind, folder, pattern in document_sections(kinds):
         section = root / folder
         if not section.is_dir():
             continue

@@ -5,8 +5,8 @@ answers its `Reuse` hooks from what it kept of earlier builds. Each result is
 kept with everything it was computed from, and reused while that is unchanged:
 
 - a Document: the bytes of its Markdown file;
-- the SiteData: every file in content/data/, the body files they name, the
-  default booking URL;
+- the SiteData: every YAML file a collection declares, the body files they
+  name, the configuration;
 - the Jinja environment with its compiled templates: the text of every file in
   templates/ (an edit forgets just the edited templates);
 - a Markdown conversion: the text and the Markdown options; for text with
@@ -43,27 +43,17 @@ from typing import Callable
 import jinja2
 from jinja2 import meta
 
+from .collections import Collection, SiteData
 from .config import CONFIG_FILE
-from .content import load_document
-from .data import DATA_DIR, SiteData
+from .content import document_sections, load_document
 from .errors import ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
-from .models import Document, MarkdownOptions
+from .models import Document, MarkdownOptions, SiteConfig
 from .pipeline import BuildOptions, RenderedSite, Reuse, build_site
 from .render import PageInfo
 from .routes import Route
 from .templating import TEMPLATE_DIR
 from .writer import MARKER, mark_folder
-
-# The folders and patterns content.load_documents reads pages and articles from.
-DOCUMENT_SECTIONS = (("page", "content/pages", "**/*.md"), ("article", "content/articles", "*.md"))
-
-# render.render_page gives a template `page`, and the page's record as `document`
-# (a Markdown page or article) or under its kind's name (a data record).
-RECORD_KINDS = ("service", "condition", "location")
-
-# Site-context entries that are functions of the loaded data alone (see pipeline.build_site).
-DATA_FUNCTIONS = ("comparison_table", "condition_matrix")
 
 # Files editors write beside the ones being edited: swap, backup, lock and
 # "safe write" files. They are never sources.
@@ -153,10 +143,10 @@ class IncrementalBuilder(Reuse):
 
     # --- Reuse hooks -------------------------------------------------------
 
-    def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
+    def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
         documents = []
         loaded: dict[str, _LoadedDocument] = {}
-        for kind, folder, pattern in DOCUMENT_SECTIONS:
+        for kind, folder, pattern in document_sections(kinds):
             section = root / folder
             if not section.is_dir():
                 continue
@@ -166,9 +156,9 @@ class IncrementalBuilder(Reuse):
                 if signature is None:
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
-                if entry is None or entry.kind != kind or not _unchanged(signature, entry.signature, entry.checked):
+                if entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
                     checked, raw = time.time_ns(), _read_bytes(path)
-                    if entry is None or entry.kind != kind or raw is None or entry.raw != raw:
+                    if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
                         found = ErrorCollector()
                         document = load_document(kind, path, root, section, found)
                         entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
@@ -183,14 +173,15 @@ class IncrementalBuilder(Reuse):
         self._documents = loaded
         return documents
 
-    def load_data(self, root: Path, errors: ErrorCollector, default_booking_url: str,
+    def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
-        inputs = (_read_folder(root / DATA_DIR), default_booking_url)
+        inputs = (tuple((kind.source, _read_bytes(root / kind.source)) for kind in kinds if not kind.is_folder),
+                  kinds, config)
         cached = self._data
         if cached is not None and cached.inputs == inputs and all(
                 _read_bytes(root / relative) == raw for relative, raw in cached.body_files):
-            for record, *_ in cached.data.bodies:
-                record.body_html = ""  # as freshly loaded
+            for record, attribute, *_ in cached.data.bodies:
+                setattr(record, attribute, "")  # as freshly loaded
             return cached.data
         body_files: list[tuple[str, bytes | None]] = []
 
@@ -201,7 +192,7 @@ class IncrementalBuilder(Reuse):
             return loaded
 
         before = len(errors)
-        data = super().load_data(root, errors, default_booking_url, read_and_note)
+        data = super().load_data(root, kinds, errors, config, read_and_note)
         if data is not None and len(errors) == before:
             self._data_version += 1
             self._data = _LoadedData(inputs, tuple(body_files), data, self._data_version)
@@ -290,15 +281,16 @@ class IncrementalBuilder(Reuse):
         closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
         if None in closures:
             return _Unknown()
-        reads_articles = any("articles" in names for _, names in closures)
-        articles = tuple((relative, entry.raw) for relative, entry in self._documents.items()
-                         if entry.kind == "article") if reads_articles else None
-        return (self._config_raw, self._data_key(), closures, articles, date.today().year)
+        read = {name for _, names in closures for name in names}
+        # The Markdown collections (articles, ...) the components list.
+        documents = tuple((relative, entry.raw) for relative, entry in self._documents.items()
+                          if entry.kind.name in read)
+        return (self._config_raw, self._data_key(), closures, documents, self.options.today or date.today())
 
     def _data_key(self) -> object:
         if self._data is None:
             return _Unknown()
-        return (self._data.version, tuple(record.body_html for record, *_ in self._data.data.bodies))
+        return (self._data.version, tuple(getattr(record, attribute) for record, attribute, *_ in self._data.data.bodies))
 
     def _page_key(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> tuple | None:
         """Everything the page's HTML depends on, or None when that is unclear."""
@@ -312,7 +304,7 @@ class IncrementalBuilder(Reuse):
                 value = page
             elif name == "document" and isinstance(route.record, Document):
                 value = _snapshot(route.record)
-            elif name in RECORD_KINDS and route.kind == name:
+            elif name == route.kind and route.record is not None:  # a collection's item, by its name
                 value = self._data_key()
             elif name in site_context:
                 value = self._value_keys.get(name)
@@ -328,12 +320,14 @@ class IncrementalBuilder(Reuse):
     def _context_key(self, name: str, value: object) -> object:
         """A value that compares equal between builds exactly when `value` is the same."""
         data = self._data.data if self._data else None
-        if data is not None and any(value is getattr(data, spec.name) for spec in fields(data)):
+        if data is not None and any(value is records for records in data.records.values()):
             return self._data_key()
-        if name in DATA_FUNCTIONS and callable(value):
+        if callable(value):  # collections add only functions of the loaded data (Collection.context)
             return self._data_key()
         if isinstance(value, list) and all(isinstance(item, Document) for item in value):
             return tuple(_snapshot(item) for item in value)
+        if isinstance(value, (list, tuple)) and all(_is_frozen_dataclass(item) for item in value):
+            return ("values", tuple(value))
         if _is_frozen_dataclass(value) or value is None or isinstance(value, (str, int, float, bool)):
             return ("value", value)
         return _Unknown()

@@ -64,6 +64,8 @@ class SiteConfig:
     cta: CallToAction
     markdown: MarkdownOptions
     footer_navigation: tuple[NavItem, ...] = ()
+    currency: str = "USD"
+    license_lookup_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,75 +125,9 @@ class Coordinates:
     longitude: float
 
 
-@dataclass(slots=True, eq=False)
-class Service:
-    """A massage service. `conditions` and `locations` are filled in from
-    conditions.yaml and locations.yaml, which are their single source."""
-
-    slug: str
-    name: str
-    summary: str
-    body_html: str
-    purpose: str
-    diagnosis: str
-    care_plan: str
-    session_frequency: str
-    focus: str
-    techniques: tuple[str, ...]
-    benefits: tuple[str, ...]
-    insurance: str
-    url: str
-    conditions: list["Condition"] = field(default_factory=list)
-    locations: list["Location"] = field(default_factory=list)
-
-
-@dataclass(slots=True, eq=False)
-class Condition:
-    """A condition one or more services address."""
-
-    slug: str
-    name: str
-    summary: str
-    body_html: str
-    url: str
-    services: list[Service] = field(default_factory=list)
-    # How each service helps with this condition, keyed by service slug.
-    service_notes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(slots=True, eq=False)
-class Location:
-    """One clinic location."""
-
-    slug: str
-    name: str
-    street_address: str
-    city: str
-    region: str
-    postal_code: str
-    country: str
-    phone: Phone
-    email: str
-    hours: tuple[OpeningHours, ...]
-    booking_url: str
-    directions_url: str
-    coordinates: Coordinates | None
-    parking: str
-    accessibility: str
-    url: str
-    services: list[Service] = field(default_factory=list)
-    photo: str | None = None  # site address of a photo in content/images/
-    photo_alt: str = ""
-    photo_line: int = 0  # where locations.yaml names the photo, for messages
-
-    @property
-    def address_line(self) -> str:
-        return f"{self.street_address}, {self.city}, {self.region} {self.postal_code}"
-
-
 @dataclass(frozen=True, slots=True)
 class ComparisonRow:
-    """One row of the service comparison: a Service field and its label."""
+    """One row of the service comparison: a service field and its label."""
 
     field: str
     label: str
@@ -219,8 +155,9 @@ class Document:
     url: str
     body_markdown: str
     body_line: int  # line of the source where the body starts
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     image: str | None = None  # site address of the page's photo (content/images/...)
     image_alt: str = ""
-    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()
+    fields: dict = field(default_factory=dict)  # front-matter keys its collection declares beyond a page's

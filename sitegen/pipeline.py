@@ -26,16 +26,17 @@ from markupsafe import escape
 
 from .assets import fingerprint
 from .checks import check_pages, page_ids
-from .components import ComponentRenderer, comparison_table, condition_matrix
+from .collections import Collection, SiteData, collection_routes, document_context, load_collections
+from .components import ComponentRenderer
 from .config import CONFIG_FILE, load_config
-from .content import listing_order, load_documents
-from .data import SiteData, load_data
+from .content import load_documents
 from .errors import BuildFailed, ErrorCollector, Problem, SiteError
 from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
+from .kinds import KINDS
 from .images import ImageLibrary
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .media import check_data_images, check_page_images, place_images, plan_share_images
-from .models import Document, MarkdownOptions, NavItem
+from .models import Document, MarkdownOptions, NavItem, SiteConfig
 from .parallel import convert_all
 from .policy import PagePolicy
 from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
@@ -58,6 +59,8 @@ class BuildOptions:
     drafts: bool = False
     serving: bool = False
     cache_dir: Path | None = None  # where encoded images are kept between builds (default ROOT/.cache)
+    kinds: tuple[Collection, ...] = KINDS  # the kinds of content the site may have (kinds.py)
+    today: date | None = None  # the day the site is built for (None: today); dated content follows it
 
 
 @dataclass(slots=True)
@@ -104,12 +107,12 @@ class Reuse:
     # Photo file -> (size, modification time, content hash), kept between builds (None: not kept).
     photo_digests: dict | None = None
 
-    def load_documents(self, root: Path, errors: ErrorCollector) -> list[Document]:
-        return load_documents(root, errors)
+    def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
+        return load_documents(root, kinds, errors)
 
-    def load_data(self, root: Path, errors: ErrorCollector, default_booking_url: str,
+    def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
-        return load_data(root, errors, default_booking_url, read_body_file)
+        return load_collections(root, kinds, errors, config, read_body_file)
 
     def environment(self, root: Path) -> jinja2.Environment:
         return create_environment(root)
@@ -139,6 +142,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     root = options.root
     errors = ErrorCollector()
     reuse = reuse or Reuse()
+    today = options.today or date.today()
 
     # Load and validate; nothing is read through a link that leads out of the site.
     check_source_tree(root, errors)
@@ -146,9 +150,9 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise BuildFailed(errors.sorted())
     config = load_config(root, errors, options.base_url)
     config_ok = config is not None and not errors
-    documents = reuse.load_documents(root, errors)
+    documents = reuse.load_documents(root, options.kinds, errors)
     before_data = len(errors)
-    data = reuse.load_data(root, errors, config.booking_url if config else "",
+    data = reuse.load_data(root, options.kinds, errors, config,
                            lambda path, referrer, line: _read_body_file(root, path, referrer, line, errors))
     data_ok = data is not None and len(errors) == before_data
     static_files = _collect_static(root)
@@ -156,11 +160,11 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
     check_page_images(documents, images, errors)
     if data is not None:
-        check_data_images(data.locations, images, errors)
+        check_data_images(data.records.get("locations", []), images, errors)
     loaded = not errors and config_ok and data_ok
 
     # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
-    words = data_words(data.locations) if data is not None else {}
+    words = data_words(data.records.get("locations", [])) if data is not None else {}
     if data is not None:
         if config is not None:
             config = fill_config_words(root, config, words, errors)
@@ -169,7 +173,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     # Plan routes, from whatever loaded: two valid sources that collide are
     # reported beside the mistakes in other files.
     published = [d for d in documents if options.drafts or not d.draft]
-    plan = _plan_routes(published, data, "robots.txt" in static_files, errors)
+    plan = _plan_routes(published, options.kinds, data, "robots.txt" in static_files, errors)
     for relative in static_files:
         plan.add_static(relative, f"{STATIC_DIR}/{relative}")
     if redirects and REDIRECT_RULES_FILE in static_files:
@@ -188,21 +192,13 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     # Fingerprint assets (not in the live preview, which caches nothing), render Markdown, then pages.
     static_files, asset_url = fingerprint(static_files, enabled=not options.serving)
-    articles = listing_order(d for d in published if d.kind == "article")
     site_context = {
         "site": config,
-        "services": data.services,
-        "conditions": data.conditions,
-        "locations": data.locations,
-        "comparison_rows": data.comparison_rows,
-        "articles": articles,
-        "build": BuildInfo(year=date.today().year, serving=options.serving, drafts=options.drafts),
+        **data.context(options.kinds),  # each collection's records, and what it adds
+        **document_context(options.kinds, published),  # pages, articles
+        "build": BuildInfo(year=today.year, serving=options.serving, drafts=options.drafts, today=today),
         "asset_url": asset_url,
         "feed": Feed(FEED_URL, f"{config.name}: articles") if FEED_URL in plan else None,
-        # Functions of the data alone (the incremental builder relies on it):
-        "comparison_table": lambda services=None, rows=None: comparison_table(
-            services if services is not None else data.services, rows if rows is not None else data.comparison_rows),
-        "condition_matrix": lambda: condition_matrix(data.conditions, data.services),
         # picture(address, alt, sizes="100vw", eager=False, css_class=""): a photo's <picture>.
         "picture": images.picture_function(),
         "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
@@ -215,8 +211,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         except Exception as exc:  # a template may raise anything; report it at its line
             raise Problem(template_error(exc, root)) from None
 
-    markdown = reuse.markdown_renderer(config.markdown,
-                                       ComponentRenderer(data.services, data.comparison_rows, render_partial, words))
+    markdown = reuse.markdown_renderer(config.markdown, ComponentRenderer(site_context, render_partial, words))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
     placed = _render_markdown(markdown, published, data.bodies, reuse, errors, images)
@@ -247,12 +242,22 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if len(rendered) < len(plan):
         raise BuildFailed(errors.sorted())  # links to pages that failed would be false alarms
 
-    # Encode new image variants (the cache keeps earlier ones); check the rendered HTML.
+    # Encode new image variants (the cache keeps earlier ones), then check the rendered HTML.
     images.encode(errors)
     static_files = {**static_files, **images.static_files()}
-    check_pages(rendered, {"/" + relative for relative in static_files}, errors,
-                config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache,
-                locate=lambda needle, template_file: _template_line(root, needle, template_file))
+
+    def check(into: ErrorCollector) -> None:
+        check_pages(rendered, {"/" + relative for relative in static_files}, into,
+                    config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache,
+                    locate=lambda needle, template_file: _template_line(root, needle, template_file))
+
+    found = ErrorCollector()
+    check(found)
+    if found:  # a text shown on several pages (a question's answer) is blamed at its own line
+        _attach_shown_bodies(rendered, data.bodies)
+        found = ErrorCollector()
+        check(found)
+    errors.extend(found.errors)
     check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
     redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
@@ -263,34 +268,17 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects))
 
 
-def _plan_routes(documents: list[Document], data: SiteData | None, static_has_robots: bool,
-                 errors: ErrorCollector) -> RoutePlan:
+def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data: SiteData | None,
+                 static_has_robots: bool, errors: ErrorCollector) -> RoutePlan:
     """Every page of the site (of the data, if it loaded). A robots.txt in static/ replaces the generated one."""
     plan = RoutePlan(errors)
-    data = data or SiteData([], [], [], [], [])
+    data = data or SiteData({}, set(), {}, [])
     for document in documents:
         route = document_route(document)
         route.line = document.key_lines.get("url", 1)
         plan.add(route)
-    data_dir = "content/data"
-    plan.add(Route("/articles/", "articles", "articles", "Articles",
-                   "Articles about massage therapy: what it is for and how to choose.", "content/articles"))
-    plan.add(Route("/services/", "services", "services", "Massage services",
-                   "Our massage services compared side by side.", f"{data_dir}/services.yaml"))
-    for service in data.services:
-        plan.add(Route(service.url, "service", "service", service.name, service.summary,
-                       f"{data_dir}/services.yaml", 0, service))
-    plan.add(Route("/conditions/", "conditions", "conditions", "Conditions we treat",
-                   "Conditions massage can help with, and which service addresses each.", f"{data_dir}/conditions.yaml"))
-    for condition in data.conditions:
-        plan.add(Route(condition.url, "condition", "condition", condition.name, condition.summary,
-                       f"{data_dir}/conditions.yaml", 0, condition))
-    plan.add(Route("/locations/", "locations", "locations", "Our locations",
-                   "Addresses, phone numbers, opening hours and directions.", f"{data_dir}/locations.yaml"))
-    for location in data.locations:
-        plan.add(Route(location.url, "location", "location", location.name,
-                       f"Massage therapy in {location.city}, {location.region}: address, phone, hours and directions.",
-                       f"{data_dir}/locations.yaml", 0, location))
+    for route in collection_routes(kinds, data):
+        plan.add(route)
     plan.add(Route("/404.html", "404", "404", "Page not found",
                    "The page you were looking for is not here.", f"{TEMPLATE_DIR}/404.html"))
     plan.add(Route("/sitemap.xml", "sitemap", "sitemap.xml", "Sitemap", "", f"{TEMPLATE_DIR}/sitemap.xml"))
@@ -298,11 +286,21 @@ def _plan_routes(documents: list[Document], data: SiteData | None, static_has_ro
         plan.add(Route(FEED_URL, "feed", "feed.xml", "Articles feed", "", f"{TEMPLATE_DIR}/feed.xml"))
     if not static_has_robots:
         plan.add(Route("/robots.txt", "robots", "robots.txt", "robots.txt", "", f"{TEMPLATE_DIR}/robots.txt"))
-    for record, _, source, first_line in data.bodies:
-        route = plan.routes.get(record.url)
+    for record, _, text, source, first_line in data.bodies:
+        route = plan.routes.get((getattr(record, "url", None) or "").split("#")[0])
         if route is not None:
-            route.markdown_sources.append((source, _, first_line))
+            route.markdown_sources.append((source, text, first_line))
     return plan
+
+
+def _attach_shown_bodies(rendered: dict[str, tuple[Route, str]], bodies) -> None:
+    """Add to each page the Markdown sources of the data texts it shows, for messages."""
+    for route, page_html in rendered.values():
+        known = {(source, first_line) for source, _, first_line in route.markdown_sources}
+        for record, attribute, text, source, first_line in bodies:
+            shown = getattr(record, attribute, "")
+            if shown and (source, first_line) not in known and shown in page_html:
+                route.markdown_sources.append((source, text, first_line))
 
 
 def _load_templates(env: jinja2.Environment, plan: RoutePlan, root: Path, errors: ErrorCollector) -> dict:
@@ -390,7 +388,7 @@ def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse
     Photos in the Markdown become <picture>s; a page without a hero photo loads its first one at once.
     """
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
-    jobs += [(text, source, first_line) for _, text, source, first_line in bodies]
+    jobs += [(text, source, first_line) for _, _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
     placed = {}
     for document, result in zip(documents, results):
@@ -398,9 +396,10 @@ def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse
                                           images, errors, first_eager=document.image is None)
         document.toc = result.toc
         placed[document.url] = frozenset(result.components)
-    for (record, text, source, first_line), result in zip(bodies, results[len(documents):]):
-        record.body_html = place_images(result.html, text, source, first_line, images, errors, first_eager=True)
-        placed[record.url] = placed.get(record.url, frozenset()) | frozenset(result.components)
+    for (record, attribute, text, source, first_line), result in zip(bodies, results[len(documents):]):
+        setattr(record, attribute, place_images(result.html, text, source, first_line, images, errors, first_eager=True))
+        url = (getattr(record, "url", None) or "").split("#")[0]  # a question's is /questions/#its-slug
+        placed[url] = placed.get(url, frozenset()) | frozenset(result.components)
     for result in results:
         errors.extend(result.errors)
     return placed

@@ -51,6 +51,7 @@ class BuildInfo:
     year: int
     serving: bool
     drafts: bool
+    today: date  # the day the site is built for (--today): upcoming holiday hours follow it
 
 
 def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
@@ -81,8 +82,8 @@ def render_page(template: jinja2.Template, route: Route, page: PageInfo, site_co
     """Render one page. Reads only its arguments; writes nothing."""
     variables = dict(site_context)
     variables["page"] = page
-    if route.kind in ("service", "condition", "location"):
-        variables[route.kind] = route.record
-    elif isinstance(route.record, Document):
+    if isinstance(route.record, Document):
         variables["document"] = route.record
+    elif route.record is not None:  # an item of a collection, named as its declaration says ('service')
+        variables[route.kind] = route.record
     return template.render(variables)

@@ -425,3 +425,15 @@ def load_yaml_file(root: Path, rel: str, schema: Record, errors: ErrorCollector,
         return None
     values = schema(node, "", Context(rel, errors))
     return None if values is INVALID else values
+
+
+class Positioned(Kind):
+    """Another validator's value, kept with where it was written (for checks made later)."""
+
+    def __init__(self, kind: Kind):
+        self.kind = kind
+        self.expected = kind.expected
+
+    def __call__(self, node, where, ctx):
+        value = self.kind(node, where, ctx)
+        return value if value is INVALID else Located(value, node.line, node.column)

@@ -12,7 +12,7 @@ from jinja2 import nodes
 
 from .errors import SiteError
 from .hours import hours_summary
-from .structured_data import local_business
+from .structured_data import local_business, service_offers
 
 TEMPLATE_DIR = "templates"
 
@@ -60,6 +60,7 @@ def create_environment(root: Path) -> jinja2.Environment:
     env.filters["date_display"] = date_display
     env.filters["hours_summary"] = hours_summary
     env.globals["local_business"] = local_business
+    env.globals["service_offers"] = service_offers
     return env
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .config import CONFIG_FILE
 from .errors import ErrorCollector, did_you_mean
 from .markup import INLINE_WORD
-from .models import Document, Location, SiteConfig
+from .models import Document, SiteConfig
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -26,7 +26,7 @@ def join_names(names: list[str], conjunction: str = "and") -> str:
     return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
 
 
-def data_words(locations: list[Location]) -> dict[str, str]:
+def data_words(locations: list) -> dict[str, str]:
     """What `{{ name }}` says in Markdown and the tagline: facts that change when the data does."""
     names = [location.name for location in locations]
     count = len(names)

@@ -32,6 +32,7 @@ def _front_matter(path: Path) -> dict:
 LOCATIONS = _load("locations.yaml")["locations"]
 SERVICES = _load("services.yaml")["services"]
 CONDITIONS = _load("conditions.yaml")["conditions"]
+TEAM = _load("team.yaml")["team"]
 SITE_CONFIG = yaml.safe_load((REPO_ROOT / "site_config.yaml").read_text(encoding="utf-8"))
 
 
@@ -172,7 +173,9 @@ def test_output_holds_exactly_the_expected_pages(built_real_site):
               for url in built_real_site.redirect_pages}
     expected_pages = (
         {"index.html", "404.html", "services/index.html", "conditions/index.html", "locations/index.html",
-         "articles/index.html"}
+         "articles/index.html", "team/index.html", "policies/index.html", "questions/index.html",
+         "testimonials/index.html"}
+        | {f"team/{member['slug']}/index.html" for member in TEAM}
         | {f"services/{s['slug']}/index.html" for s in SERVICES}
         | {f"conditions/{c['slug']}/index.html" for c in CONDITIONS}
         | {f"locations/{loc['slug']}/index.html" for loc in LOCATIONS}
