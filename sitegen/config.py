@@ -7,6 +7,16 @@ from .errors import ErrorCollector
 from .models import CallToAction, Colors, MarkdownOptions, NavItem, SiteConfig
 from .schema import Boolean, Field, HexColor, ListOf, Record, SitePath, Text, Url, load_yaml_file
 
+
+class SiteBookingUrl(Url):
+    """The site-wide booking address: a web address with no {service} placeholder."""
+
+    def check(self, text, node, where, ctx):
+        if "{" in text or "}" in text:
+            return ctx.report(node, where, f"{text!r} is not a web address without {{placeholders}}",
+                              "a {service} placeholder belongs in a location's booking_url")
+        return super().check(text, node, where, ctx)
+
 CONFIG_FILE = "site_config.yaml"
 
 NAV_ITEM = Record({
@@ -85,9 +95,7 @@ SITE_CONFIG = Record({
     "language": Field(Text(pattern=r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", expected="a language code",
                            hint="for example en or en-US"), "the language of the content", False, "en"),
     "business_name": Field(Text(), "the legal or trading name, shown in the footer"),
-    "booking_url": Field(Text(pattern=r"https?://[^\s/$.?#{}][^\s{}]*", expected="a web address without {placeholders}",
-                              hint="write the full address starting with https://; a {service} placeholder belongs "
-                                   "in a location's booking_url"), "where 'Book an appointment' leads"),
+    "booking_url": Field(SiteBookingUrl(), "where 'Book an appointment' leads"),
     "navigation": Field(ListOf(NAV_ITEM), "the main menu, in order"),
     "footer_navigation": Field(ListOf(NAV_ITEM), "more links in the footer, after the main menu's", False, ()),
     "colors": Field(COLORS, "brand colours"),
