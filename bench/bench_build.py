@@ -1,68 +1,208 @@
 #!/usr/bin/env python3
-"""Build-speed benchmark on the shared Markdown corpus.
+"""Build speed and memory, side by side with other generators on the same corpus.
 
-Usage: python bench/bench_build.py [--pages 1000 4000] [--runs 3] [--corpus-script PATH]
+Usage: python bench/bench_build.py [--pages 1000 4000] [--large] [--kind marketing|prose]
+                                   [--runs 3] [--corpus-script PATH] [--no-preview] [--install-eleventy]
 
 For each size it copies the demo site into a temporary folder, adds N corpus
-pages (written by the shared make_corpus.py, so figures compare with other
-generators timed on the same files) to content/pages/, and runs
-`python build.py --root SITE` in a fresh process RUNS times. It prints the
-median and best wall time and the peak memory (max RSS) of the build process.
+pages to content/pages/ and measures, each in a fresh process:
+
+- cold build: `python build.py` with no output/ yet (median of RUNS);
+- no-change rebuild: `python build.py` again, nothing edited;
+- one-edit rebuild: one page edited, then `python build.py`;
+- failing check: every corpus page moved into a folder, so their links
+  break, then `python build.py check` (it must report every one);
+- preview: from saving a page to the rebuilt file on disk, with
+  `python build.py serve` running (bench_serve.py; the demo site too);
+- peak memory of the build's whole process tree (its workers included);
+- the same corpus built by the yardstick (bench/yardstick.py: Python-Markdown
+  and Jinja alone on 2 processes), Eleventy and Hugo when installed, and the
+  ratios: sitegen's time / theirs (under 1.0 means sitegen is faster).
+
+The corpus comes from bench/corpus.py (pages of 2-3 KB with headings,
+lists, a table and links; `--kind prose` for copy full of quotes and
+dashes), or from any script called as `SCRIPT N OUT_DIR`
+(`--corpus-script ../shared/bench/make_corpus.py`). Machine speed cancels
+out of the ratios, which is why they are taken in one run.
 """
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS_SCRIPT = REPO.parent / "shared" / "bench" / "make_corpus.py"
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import bench_serve  # noqa: E402
+import measure  # noqa: E402
+import others  # noqa: E402
+from corpus import write_corpus  # noqa: E402
+
+EDIT = "\nOne more sentence, added by the benchmark.\n"
 
 
-def make_site(folder: Path, pages: int, corpus_script: Path) -> Path:
-    site = folder / f"site-{pages}"
+def make_corpus(folder: Path, pages: int, kind: str, corpus_script: Path | None) -> Path:
+    if corpus_script:
+        subprocess.run([sys.executable, str(corpus_script), str(pages), str(folder)], check=True)
+    else:
+        write_corpus(folder, pages, kind)
+    return folder
+
+
+def make_site(folder: Path, corpus: Path) -> Path:
+    site = folder / "site"
     site.mkdir()
     shutil.copy(REPO / "site_config.yaml", site)
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, site / name)
-    subprocess.run([sys.executable, str(corpus_script), str(pages), str(site / "content" / "pages")], check=True)
+    for path in corpus.glob("*.md"):
+        shutil.copy(path, site / "content" / "pages" / path.name)
     return site
 
 
-def time_build(site: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MiB of one full build in a new process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site)], check=True,
-                   stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+def sitegen(site: Path, *args: str) -> measure.Run:
+    result = measure.run([sys.executable, str(REPO / "build.py"), *args, "--root", str(site)], capture=True)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"build.py {' '.join(args)} failed:\n{result.output[-3000:]}")
+    return result
+
+
+def forget_previous_builds(site: Path) -> None:
+    """What a fresh clone has: no output/, and no cache of earlier builds."""
+    for name in ("output", ".sitegen-cache"):
+        shutil.rmtree(site / name, ignore_errors=True)
+
+
+def median_run(runs: list[measure.Run]) -> tuple[float, float, float]:
+    """Median wall seconds, largest peak MiB, median CPU seconds."""
+    return (statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs),
+            statistics.median(r.cpu_seconds for r in runs))
+
+
+class Table:
+    def __init__(self, pages: int):
+        self.pages = pages
+        self.rows: list[tuple[str, float, float | None]] = []
+        print(f"\n{'':2}{'what':<52} {'seconds':>8} {'ms/page':>8} {'peak MiB':>9} {'CPU s':>7}", flush=True)
+
+    def add(self, what: str, seconds: float, peak: float, cpu: float) -> float:
+        print(f"  {what:<52} {seconds:8.2f} {1000 * seconds / self.pages:8.2f} {peak:9.0f} {cpu:7.2f}", flush=True)
+        return seconds
+
+
+def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
+    folder = scratch / f"n{pages}"
+    folder.mkdir()
+    corpus = make_corpus(folder / "corpus", pages, args.kind, args.corpus_script)
+    site = make_site(folder, corpus)
+    source_name = sorted(corpus.glob("*.md"))[len(list(corpus.glob("*.md"))) // 2].name
+    print(f"\n== {pages} corpus pages ({args.corpus_script or args.kind}) + the demo site ==", end="")
+    table = Table(pages)
+    # The cold builds alternate with the other generators' runs, so a spell of
+    # load on the machine slows all of them alike and the ratios hold.
+    commands = {"yardstick": [sys.executable, str(BENCH / "yardstick.py"), str(corpus), str(folder / "yardstick")]}
+    if tools.get("eleventy"):
+        commands["eleventy"] = [*tools["eleventy"], *others.make_eleventy_site(folder / "eleventy", corpus)]
+    if tools.get("hugo"):
+        commands["hugo"] = [*tools["hugo"], *others.make_hugo_site(folder / "hugo", corpus)]
+    runs: dict[str, list[measure.Run]] = {"cold": [], **{name: [] for name in commands}}
+    for _ in range(args.runs):
+        forget_previous_builds(site)
+        runs["cold"].append(sitegen(site))
+        for name, command in commands.items():
+            shutil.rmtree(folder / "yardstick", ignore_errors=True)
+            runs[name].append(measure.run(command))
+    cold, cold_peak, cold_cpu = median_run(runs["cold"])
+    table.add("sitegen cold build (median)", cold, cold_peak, cold_cpu)
+    no_change, *no_change_rest = median_run([sitegen(site) for _ in range(args.runs)])
+    table.add("sitegen no-change rebuild", no_change, *no_change_rest)
+    edits = []
+    for number in range(args.runs):
+        page = site / "content" / "pages" / source_name
+        page.write_text(page.read_text(encoding="utf-8") + EDIT.replace("One", f"Edit {number}:"), encoding="utf-8")
+        edits.append(sitegen(site))
+    table.add("sitegen one-edit rebuild", *median_run(edits))
+
+    ratios = []
+    yardstick = median_run(runs["yardstick"])
+    table.add("yardstick: Python-Markdown + Jinja, 2 processes", *yardstick)
+    ratios.append(f"cold build / yardstick {cold / yardstick[0]:.2f}x (CPU time {cold_cpu / yardstick[2]:.2f}x)")
+    if "eleventy" in runs:
+        eleventy = median_run(runs["eleventy"])
+        table.add(f"Eleventy {tools['eleventy_version']} build", *eleventy)
+        ratios.append(f"cold build / Eleventy {cold / eleventy[0]:.2f}x (CPU time {cold_cpu / eleventy[2]:.2f}x)")
+    if "hugo" in runs:
+        hugo_cold = median_run(runs["hugo"])
+        table.add(f"Hugo {tools['hugo_version']} build", *hugo_cold)
+        hugo_again = median_run([measure.run(commands["hugo"]) for _ in range(args.runs)])
+        table.add(f"Hugo {tools['hugo_version']} build again, nothing changed", *hugo_again)
+        ratios.append(f"cold build / Hugo {cold / hugo_cold[0]:.2f}x")
+        ratios.append(f"no-change rebuild / Hugo's rebuild {no_change / hugo_again[0]:.2f}x")
+
+    moved = site / "content" / "pages" / "moved"
+    moved.mkdir()
+    for path in corpus.glob("*.md"):
+        (site / "content" / "pages" / path.name).rename(moved / path.name)
+    failing = sitegen(site, "check")
+    broken = failing.output.count("leads to no page on this site")
+    table.add(f"sitegen check, {pages} pages moved ({broken} broken links)", failing.seconds, failing.peak_mib,
+              failing.cpu_seconds)
+    if failing.returncode != 1 or not broken:
+        print("  (the check did not report the broken links)")
+    for path in moved.glob("*.md"):
+        path.rename(site / "content" / "pages" / path.name)
+    ratios.append(f"failing check / cold build {failing.seconds / cold:.2f}x")
+
+    if args.preview:
+        delays, rebuilds = bench_serve.measure(site, f"content/pages/{source_name}",
+                                               f"{Path(source_name).stem}/index.html", args.edits)
+        print(f"  {'preview: save to file on disk, median (p90) ms':<52} {statistics.median(delays):8.0f} "
+              f"{'':8} {'':9}  ({bench_serve.percentile(delays, 0.9):.0f}; rebuild alone "
+              f"{statistics.median(rebuilds):.0f})", flush=True)
+    print("  ratios: " + "; ".join(ratios), flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return ratios
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[1000, 4000])
+    parser.add_argument("--large", action="store_true", help="add a 16,000-page run")
+    parser.add_argument("--kind", choices=("marketing", "prose"), default="marketing")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS_SCRIPT)
+    parser.add_argument("--edits", type=int, default=10, help="saves timed in the preview")
+    parser.add_argument("--corpus-script", type=Path, help="a script called as SCRIPT N OUT_DIR")
+    parser.add_argument("--no-preview", dest="preview", action="store_false")
+    parser.add_argument("--install-eleventy", action="store_true", help=f"npm install {others.ELEVENTY_PACKAGE} "
+                        "into bench/.cache first")
     args = parser.parse_args()
-    if not args.corpus_script.is_file():
+    if args.corpus_script and not args.corpus_script.is_file():
         parser.error(f"corpus script not found: {args.corpus_script}")
-    print(f"{'pages':>6} {'median s':>9} {'best s':>7} {'ms/page':>8} {'peak MiB':>9}")
+    if args.install_eleventy:
+        others.install_eleventy()
+    sizes = args.pages + ([16000] if args.large and 16000 not in args.pages else [])
+    tools: dict = {"eleventy": others.eleventy_command(), "hugo": others.hugo_command()}
+    if tools["eleventy"]:
+        tools["eleventy_version"] = others.eleventy_version(tools["eleventy"])
+    if tools["hugo"]:
+        tools["hugo_version"] = others.hugo_version(tools["hugo"])
+    print(f"Python {sys.version.split()[0]}; {args.runs} runs each; "
+          f"Eleventy: {tools.get('eleventy_version', 'not installed')}; Hugo: {tools.get('hugo_version', 'not installed')}")
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as scratch:
-        for pages in args.pages:
-            site = make_site(Path(scratch), pages, args.corpus_script)
-            results = [time_build(site) for _ in range(args.runs)]
-            times = [seconds for seconds, _ in results]
-            median = statistics.median(times)
-            print(f"{pages:>6} {median:>9.2f} {min(times):>7.2f} {1000 * median / pages:>8.2f} "
-                  f"{max(peak for _, peak in results):>9.0f}")
+        if args.preview:
+            demo = make_site(Path(scratch), Path(scratch) / "no-corpus")
+            delays, rebuilds = bench_serve.measure(demo, "content/pages/about.md", "about/index.html", args.edits)
+            print(f"\ndemo site: preview save to file on disk {statistics.median(delays):.0f} ms median "
+                  f"(p90 {bench_serve.percentile(delays, 0.9):.0f}; rebuild alone {statistics.median(rebuilds):.0f})")
+            shutil.rmtree(demo)
+        for pages in sizes:
+            bench_size(Path(scratch), pages, args, tools)
     return 0
 
 

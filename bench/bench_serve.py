@@ -3,8 +3,8 @@
 
 Usage: python bench/bench_serve.py [--edits 20] [--pages 1000] [--corpus-script PATH]
 
-For the demo site, and for the demo site plus N corpus pages (written by the
-shared make_corpus.py into content/pages/), it copies the site into a
+For the demo site, and for the demo site plus N corpus pages (bench/corpus.py,
+or `--corpus-script SCRIPT`, called as `SCRIPT N OUT_DIR`), it copies the site into a
 temporary folder, starts `python build.py serve --port 0` on it and, EDITS
 times, appends a sentence to a Markdown file and polls the page's file in
 .preview/ until the sentence is there. It prints the median and 90th percentile
@@ -25,19 +25,23 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS_SCRIPT = REPO.parent / "shared" / "bench" / "make_corpus.py"
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
 PAUSE = 0.3  # seconds between edits, so each is its own rebuild
 
 
-def make_site(folder: Path, name: str, pages: int, corpus_script: Path) -> Path:
+def make_site(folder: Path, name: str, pages: int, corpus_script: Path | None) -> Path:
     site = folder / name
     site.mkdir()
     shutil.copy(REPO / "site_config.yaml", site)
     for part in ("content", "templates", "static"):
         shutil.copytree(REPO / part, site / part)
-    if pages:
+    if pages and corpus_script:
         subprocess.run([sys.executable, str(corpus_script), str(pages), str(site / "content" / "pages")], check=True)
+    elif pages:
+        sys.path.insert(0, str(BENCH))
+        from corpus import write_corpus
+        write_corpus(site / "content" / "pages", pages)
     return site
 
 
@@ -111,9 +115,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--pages", type=int, default=1000)
-    parser.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS_SCRIPT)
+    parser.add_argument("--corpus-script", type=Path, help="a script called as SCRIPT N OUT_DIR")
     args = parser.parse_args()
-    if not args.corpus_script.is_file():
+    if args.corpus_script and not args.corpus_script.is_file():
         parser.error(f"corpus script not found: {args.corpus_script}")
     cases = [
         ("demo site, a page", "demo", 0, "content/pages/about.md", "about/index.html"),

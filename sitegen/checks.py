@@ -15,9 +15,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import ErrorCollector, did_you_mean
 from .routes import Route
+from .suggest import LinkSuggestions
 
 _ID = re.compile(r'\sid="([^"]*)"')
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_ID_OR_LINK = re.compile(r'\s(id|href|src)="([^"]*)"')  # both in one pass
+_SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _REQUIRED = (
     (re.compile(r"<html[^>]*\slang=\"[^\"]+\""), "an html lang attribute"),
     (re.compile(r"<title>[^<]+</title>"), "a <title>"),
@@ -58,22 +61,94 @@ def _resolve(href: str, page_url: str) -> tuple[str, str] | _Malformed | None:
 
 
 @dataclass(frozen=True, slots=True)
+class LayoutFacts:
+    """Ids and links of a stretch of HTML that many pages share (their header, their footer)."""
+
+    ids: frozenset[str]
+    links: frozenset[str]
+    h1_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class PageFacts:
-    """What the checks read from one page's HTML."""
+    """What the checks read from one page's HTML.
+
+    `ids` and `links` are the page's own (its head and <main>); `shared`
+    holds the facts of the layout around <main>, one object for all the
+    pages whose layout text is the same, so it is read and checked once.
+    """
 
     ids: frozenset[str]
     links: frozenset[str]
     missing: tuple[str, ...]  # required elements the page lacks
     h1_count: int
+    shared: tuple[LayoutFacts, ...] = ()
+
+    def all_ids(self) -> frozenset[str]:
+        return self.ids.union(*(part.ids for part in self.shared)) if self.shared else self.ids
 
 
-def page_facts(page_html: str) -> PageFacts:
+def _ids_and_links(text: str) -> tuple[set[str], set[str]]:
+    ids, links = set(), set()
+    for name, value in _ID_OR_LINK.findall(text):
+        if name == "id":
+            ids.add(html.unescape(value) if "&" in value else value)
+        else:
+            links.add(value)
+    return ids, links
+
+
+def _layout_facts(text: str) -> LayoutFacts:
+    ids, links = _ids_and_links(text)
+    return LayoutFacts(frozenset(ids), frozenset(links), len(_H1.findall(text)))
+
+
+def page_facts(page_html: str, layouts: dict[str, LayoutFacts] | None = None) -> PageFacts:
+    """The facts of one page; `layouts` memoises the layout parts by their text.
+
+    The page is cut where base.html puts its landmarks: the head, the header
+    (up to <main>), <main> itself, and the footer (from the last </main>).
+    Templates write the header and footer, with escaped values, so no id or
+    link is cut in two.
+    """
+    head_end = page_html.find("</head>")
+    main_start = page_html.find("<main", head_end)
+    main_end = page_html.rfind("</main>")
+    if layouts is None or head_end < 0 or main_start < 0 or main_end < main_start:
+        return _whole_page_facts(page_html)
+    head, main = page_html[:head_end], page_html[main_start:main_end]
+    head_ids, head_links = _ids_and_links(head)
+    main_ids, main_links = _ids_and_links(main)
+    shared = []
+    for text in (page_html[head_end:main_start], page_html[main_end:]):
+        facts = layouts.get(text)
+        if facts is None:
+            facts = layouts[text] = _layout_facts(text)
+        shared.append(facts)
+    missing = tuple(what for pattern, what in _REQUIRED if not pattern.search(head))
+    if missing:  # not in the head: look in the whole page, as the rule says
+        missing = tuple(what for pattern, what in _REQUIRED if not pattern.search(page_html))
+    return PageFacts(
+        ids=frozenset(head_ids | main_ids),
+        links=frozenset(head_links | main_links),
+        missing=missing,
+        h1_count=len(_H1.findall(head)) + len(_H1.findall(main)),
+        shared=tuple(shared),
+    )
+
+
+def _whole_page_facts(page_html: str) -> PageFacts:
     return PageFacts(
         ids=frozenset(page_ids(page_html)),
         links=frozenset(_LINK.findall(page_html)),
         missing=tuple(what for pattern, what in _REQUIRED if not pattern.search(page_html)),
         h1_count=len(_H1.findall(page_html)),
     )
+
+
+def _page_independent(href: str) -> bool:
+    """True when what the link leads to does not depend on the page it is on."""
+    return href.startswith("/") or _SCHEME_PREFIX.match(href) is not None
 
 
 # (text to look for, the template a page was rendered with) -> (template file, line):
@@ -95,23 +170,47 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     Markdown line that holds it when there is one, at the configuration line
     for links that come from site_config.yaml (`config_links`: href -> (file,
     line)), otherwise once per template line and target (`locate` finds the line).
+    Links of the layout that many pages share are checked once for all of them.
     """
     config_links = config_links or {}
     # The live preview passes the cache of its previous rebuild: an unchanged
     # page is the same string, whose hash Python keeps, so its facts are a lookup.
     previous = facts_cache.copy() if facts_cache is not None else {}
+    layouts: dict[str, LayoutFacts] = {}
     facts_by_url = {}
     for url, (route, page_html) in pages.items():
         if route.is_html:
             facts = previous.get(page_html)
-            facts_by_url[url] = facts if facts is not None else page_facts(page_html)
+            facts_by_url[url] = facts if facts is not None else page_facts(page_html, layouts)
     if facts_cache is not None:
         facts_cache.clear()
         facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items())
-    ids_by_url = {url: facts.ids for url, facts in facts_by_url.items()}
+    ids_by_url = {url: facts.all_ids() for url, facts in facts_by_url.items()}
+    suggestions = LinkSuggestions(pages)
     reported_template_problems: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
     resolved_links: dict = {}
+
+    def problem_of(href: str, url: str) -> str:
+        # Most links (menu, footer, cards) repeat on every page: resolve each once.
+        key = href if _page_independent(href) else (href, url)
+        resolved = resolved_links.get(key, _UNRESOLVED)
+        if resolved is _UNRESOLVED:
+            resolved = resolved_links[key] = _resolve(href, url)
+        if resolved is None:
+            return ""
+        return _link_problem(href, resolved, pages, static_urls, ids_by_url, suggestions)
+
+    def report(route: Route, href: str, problem: str) -> None:
+        if href in config_links:
+            if href not in reported_config_links:
+                reported_config_links.add(href)
+                path, line = config_links[href]
+                errors.add(path, line, 0, problem)
+        else:
+            _report_link(route, href, problem, errors, reported_template_problems, locate)
+
+    pages_by_layout: dict[LayoutFacts, list[str]] = {}
     for url, facts in facts_by_url.items():
         route = pages[url][0]
         for what in facts.missing:
@@ -120,28 +219,29 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 errors.add(f"templates/{route.template_file}", 1, 0,
                            f"pages made with this template lack {what} (first seen on {url})",
                            f"keep {{% extends \"base.html\" %}} on its first line, or give it {what}")
-        if facts.h1_count != 1:
-            _report_h1(route, facts.h1_count, errors, reported_template_problems, locate)
+        h1_count = facts.h1_count + sum(part.h1_count for part in facts.shared)
+        if h1_count != 1:
+            _report_h1(route, h1_count, errors, reported_template_problems, locate)
         for href in facts.links:
-            # Most links (menu, footer, cards) repeat on every page: resolve each once.
-            key = href if href.startswith("/") else (href, url)
-            resolved = resolved_links.get(key, _UNRESOLVED)
-            if resolved is _UNRESOLVED:
-                resolved = resolved_links[key] = _resolve(href, url)
-            if resolved is None:
+            problem = problem_of(href, url)
+            if problem:
+                report(route, href, problem)
+        for part in facts.shared:
+            pages_by_layout.setdefault(part, []).append(url)
+    # The layout around <main> (menu, footer) is shared by many pages: a link
+    # that leads to the same place from every page is checked once for all.
+    for part, urls in pages_by_layout.items():
+        for href in part.links:
+            if _page_independent(href) and not problem_of(href, urls[0]):
                 continue
-            problem = _link_problem(href, resolved, pages, static_urls, ids_by_url)
-            if problem and href in config_links:
-                if href not in reported_config_links:
-                    reported_config_links.add(href)
-                    path, line = config_links[href]
-                    errors.add(path, line, 0, problem)
-            elif problem:
-                _report_link(route, href, problem, errors, reported_template_problems, locate)
+            for url in urls:
+                problem = problem_of(href, url)
+                if problem:
+                    report(pages[url][0], href, problem)
 
 
 def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],
-                  ids_by_url: dict[str, frozenset[str]]) -> str:
+                  ids_by_url: dict[str, frozenset[str]], suggestions: LinkSuggestions) -> str:
     """What is wrong with an internal link, or '' if it leads somewhere."""
     if isinstance(resolved, _Malformed):
         return f"the link '{href}' is not a valid address ({resolved})"
@@ -159,7 +259,7 @@ def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, stat
     if target + "/" in pages:
         return f"the link '{href}' leads to no page; did you mean '{target}/'?"
     problem = f"the link '{href}' leads to no page on this site"
-    suggestion = did_you_mean(target, pages)
+    suggestion = suggestions.hint(target)
     return f"{problem}; {suggestion}" if suggestion else problem
 
 

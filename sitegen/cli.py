@@ -16,6 +16,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+from .cache import CachedReuse
 from .errors import BuildFailed, SiteError
 from .kinds import KINDS
 from .pipeline import BuildOptions, RenderedSite, build_site
@@ -53,6 +54,8 @@ def _common_options(for_command: bool) -> argparse.ArgumentParser:
     common.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL",
                         help="public address of the site, overriding base_url in site_config.yaml")
     common.add_argument("--drafts", action="store_true", default=default(False), help="include pages marked draft: true")
+    common.add_argument("--no-cache", action="store_true", default=default(False),
+                        help="convert all Markdown afresh, without the cache in .sitegen-cache/")
     common.add_argument("--today", type=_today, default=default(None), metavar="YYYY-MM-DD",
                         help="build as if it were this day: which holiday hours are coming up (default: today)")
     common.add_argument("--debug", action="store_true", default=default(False),
@@ -152,7 +155,7 @@ def _run(argv: list[str]) -> int:
             from .server import serve  # imported here: livereload is only needed for previews
 
             return serve(options, args.host, args.port, args.open, debug=args.debug)
-        return _build(options, output, state, write=args.command == "build")
+        return _build(options, output, state, write=args.command == "build", use_cache=not args.no_cache)
     except KeyboardInterrupt:
         raise  # reported by main()
     except Exception as exc:  # the last line of defence: no traceback unless asked
@@ -174,10 +177,13 @@ def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
     return EXIT_OK
 
 
-def _build(options: BuildOptions, output: Path, state: OutputState, write: bool) -> int:
+def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True) -> int:
+    reuse = CachedReuse(options.root) if use_cache else None
     try:
-        site = build_site(options)
+        site = build_site(options, reuse)
     except BuildFailed as failed:
+        if reuse and write:  # the next build, after the fix, converts only what changed
+            reuse.save()
         print(format_errors(failed.errors), file=sys.stderr)
         print("The output folder was left as it was." if write else "Nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
@@ -197,6 +203,8 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool)
         except OSError as exc:
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT
+        if reuse:
+            reuse.save()
         print(_summary(site, f"into {_display(output)}"))
     else:
         try:
@@ -205,7 +213,7 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool)
         except OSError as exc:
             print(f"error: could not write the site to a temporary folder: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_CONTENT
-        print(_summary(site, "checked; nothing written"))
+        print(_summary(site, "checked; nothing written"))  # `check` reads the cache, adds nothing
     return EXIT_OK
 
 

@@ -19,7 +19,6 @@ from typing import Callable
 
 import markdown
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
@@ -28,6 +27,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
 from .errors import Problem, SiteError
+from .extensions import Features, LeanSmartyExtension, LeanTocExtension, features
 from .models import MarkdownOptions, TocEntry
 from .sanitize import check_fragment
 
@@ -249,15 +249,20 @@ def _component_marker(index: int) -> str:
 
 
 class ComponentExtension(Extension):
-    def __init__(self, state: _PageState, render: Callable[[Directive], str]):
+    def __init__(self, state: _PageState, render: Callable[[Directive], str], directives: bool = True,
+                 words: bool = True):
         super().__init__()
         self.state = state
         self.render = render
+        self.directives = directives  # False for a text without ':::', which can hold none
+        self.words = words  # False for a text without '{{'
 
     def extendMarkdown(self, md):
-        md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
-        md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
-        md.inlinePatterns.register(_WordProcessor(self.state, self.render), "data_word", 175)
+        if self.directives:
+            md.preprocessors.register(_DirectiveLineScanner(md, self.state), "directive_lines", 40)
+            md.parser.blockprocessors.register(_DirectiveProcessor(md.parser, self.state, self.render), "directive", 95)
+        if self.words:
+            md.inlinePatterns.register(_WordProcessor(self.state, self.render), "data_word", 175)
         # Before "raw_html" (30), which would put the components' HTML back.
         md.postprocessors.register(_ComponentPostprocessor(md, self.state), "component_markers", 35)
 
@@ -273,40 +278,40 @@ def _flatten_toc(tokens) -> list[TocEntry]:
     return entries
 
 
-_SMARTY_TRIGGERS = re.compile(r"['\"]|--|\.\.\.")
-# Table delimiter rows and horizontal rules hold dashes smarty never sees.
-# (The look-ahead keeps the match linear: a long line of dashes ending in text took minutes.)
-_RULE_LINES = re.compile(r"^(?=[^\n]*-)[ \t|:*_-]*$", re.MULTILINE)
-
-
 class MarkdownRenderer:
     """The converter for the whole build, reset between documents.
 
-    smarty is the slowest extension by far (it runs a second inline pass over
-    every text node), so a twin converter without it renders documents that
-    hold nothing it would change: no quotes, no '--', no '...'.
+    Each document is converted by a converter with only the optional
+    extensions its text could use (see extensions.py: the same HTML, less
+    work), built on first need and kept for the build.
     """
 
     def __init__(self, options: MarkdownOptions, render_directive: Callable[[Directive], str]):
         self.state = _PageState()
+        self.options = options
         self.check_safety = not options.allow_unsafe_html
-        self.md = self._converter(options, render_directive, options.smart_quotes)
-        self.md_plain = self._converter(options, render_directive, False) if options.smart_quotes else self.md
+        self.render_directive = render_directive
+        self._converters: dict[Features, markdown.Markdown] = {}
 
-    def _converter(self, options: MarkdownOptions, render_directive, smart_quotes: bool) -> markdown.Markdown:
-        extensions = [
-            # align="" rather than style="": the page policy blocks style attributes.
-            TableExtension(use_align_attribute=True), "attr_list", "sane_lists", "fenced_code", "def_list",
-            TocExtension(toc_depth=options.toc_depth, permalink=False),
-            ComponentExtension(self.state, render_directive),
+    def _converter(self, needs: Features) -> markdown.Markdown:
+        # align="" rather than style="": the page policy blocks style attributes.
+        extensions = [extension for extension, wanted in (
+            (TableExtension(use_align_attribute=True), needs.tables), ("attr_list", needs.attr_list),
+            ("sane_lists", True), ("fenced_code", needs.fenced_code), ("def_list", needs.def_list)) if wanted]
+        extensions += [
+            LeanTocExtension(toc_depth=self.options.toc_depth, permalink=False),
+            ComponentExtension(self.state, self.render_directive, directives=needs.directives, words=needs.words),
         ]
-        if smart_quotes:
-            extensions.append("smarty")
+        if needs.smarty:
+            extensions.append(LeanSmartyExtension())
         return markdown.Markdown(extensions=extensions, output_format="html")
 
     def convert(self, text: str, source: str, first_line: int) -> MarkdownResult:
         """Render one document's Markdown; problems come back in the result."""
-        md = self.md if _SMARTY_TRIGGERS.search(_RULE_LINES.sub("", text)) else self.md_plain
+        needs = features(text, self.options.smart_quotes)
+        md = self._converters.get(needs)
+        if md is None:
+            md = self._converters[needs] = self._converter(needs)
         md.reset()
         self.state.reset(source, text, first_line)
         try:

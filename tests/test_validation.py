@@ -585,7 +585,7 @@ def test_options_before_the_command_are_kept(fixture_site, tmp_path, monkeypatch
 
 
 def test_internal_error_is_one_line_without_debug(fixture_site, monkeypatch):
-    def explode(options):
+    def explode(options, reuse=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(sitegen.cli, "build_site", explode)
@@ -596,7 +596,7 @@ def test_internal_error_is_one_line_without_debug(fixture_site, monkeypatch):
 
 
 def test_internal_error_shows_a_traceback_with_debug(fixture_site, monkeypatch):
-    def explode(options):
+    def explode(options, reuse=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(sitegen.cli, "build_site", explode)

@@ -1,0 +1,87 @@
+"""Timing a command and the peak memory of its whole process tree.
+
+`resource.getrusage(RUSAGE_CHILDREN)` only keeps the largest child ever
+waited for, and tracemalloc sees only Python objects of one process, so
+neither measures a build that forks workers. Here /proc is polled while the
+command runs and the resident memory of the process and all its
+descendants is added up; the largest sum is the peak. Where /proc is absent
+the figure falls back to the largest single child's max RSS.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+POLL_SECONDS = 0.02
+PROC = Path("/proc")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mib: float
+    cpu_seconds: float  # user + system time of the command and every process it waited for
+    returncode: int
+    output: str
+
+
+def _rss_by_parent() -> tuple[dict[int, list[int]], dict[int, int]]:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir(PROC):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1] is the parent's pid
+        rss[pid] = int(fields[21]) * page  # resident pages
+    return children, rss
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in `root` and all its descendants now."""
+    children, rss = _rss_by_parent()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def run(command: list[str], cwd: Path | None = None, env: dict | None = None, capture: bool = False) -> Run:
+    """Run `command`; wall seconds and the peak RSS of its process tree."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    # Output goes to a file, not a pipe: a pipe nobody reads fills up and stalls the command.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log if capture else subprocess.DEVNULL,
+                                   stderr=subprocess.STDOUT if capture else subprocess.DEVNULL, text=True)
+        peak = 0
+        polling = PROC.is_dir()
+        while process.poll() is None:
+            if polling:
+                try:
+                    peak = max(peak, tree_rss(process.pid))
+                except OSError:
+                    polling = False
+            time.sleep(POLL_SECONDS)
+        seconds = time.perf_counter() - started
+        log.seek(0)
+        output = log.read()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if not peak:
+        peak = max(before, usage.ru_maxrss) * 1024
+    return Run(seconds, peak / 2**20, usage.ru_utime + usage.ru_stime - cpu_before, process.returncode, output)

@@ -1,0 +1,139 @@
+"""The persistent Markdown cache: a cached build is byte for byte a clean build, whatever happened before."""
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from conftest import copy_fixture_site, run_build, snapshot
+
+from sitegen.cache import CACHE_DIR, CACHE_FILE, CachedReuse, MarkdownCache
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import BuildOptions, build_site
+
+FRAGMENTS = ["It's \"quoted\" -- and 'single'...", "## A heading", "### Another heading {#custom-id}",
+             "- one\n- two", "| a | b |\n| --- | --- |\n| 1 | 2 |", "```\ncode 'here'\n```", "Term\n:   definition",
+             "[the services](/services/)", "<span>inline</span>", "::: call-to-action", "Plain words.",
+             "*emphasis* and **strong**"]
+MISTAKES = ["[a broken link](/no-such-page/)", "<script>alert(1)</script>", "::: no-such-directive"]
+
+
+def _build(root, reuse=None):
+    """Pages, or the errors, of one build (saving what a cached build converted)."""
+    try:
+        return build_site(BuildOptions(root), reuse).pages
+    except BuildFailed as failed:
+        return [str(error) for error in failed.errors]
+    finally:
+        if reuse is not None:
+            reuse.save()
+
+
+def _random_body(rng: random.Random, mistakes: bool = True) -> str:
+    parts = [rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 6))]
+    if mistakes and rng.random() < 0.1:  # now and then a mistake, so failed builds are compared too
+        parts.insert(rng.randrange(len(parts) + 1), rng.choice(MISTAKES))
+    return "\n\n".join(parts) + "\n"
+
+
+def _step(rng: random.Random, root, added: list) -> str:
+    pages = root / "content" / "pages"
+    cache = root / CACHE_DIR / CACHE_FILE
+    choice = rng.choice(["edit", "edit", "add", "delete", "options", "options", "corrupt", "nothing"])
+    if choice == "edit":
+        path = rng.choice(sorted(pages.glob("*.md")) + sorted((root / "content" / "articles").glob("*.md")))
+        front_matter = path.read_text(encoding="utf-8").split("---\n", 2)[1]
+        path.write_text(f"---\n{front_matter}---\n\n" + _random_body(rng), encoding="utf-8")
+    elif choice == "add":
+        name = f"added-{len(added)}-{rng.randrange(1000)}.md"
+        (pages / name).write_text(f"---\ntitle: Added {name}\ndescription: A page added by the test.\n---\n\n"
+                                  + _random_body(rng), encoding="utf-8")
+        added.append(pages / name)
+    elif choice == "delete" and added:
+        added.pop(rng.randrange(len(added))).unlink()
+    elif choice == "options":
+        config = root / "site_config.yaml"
+        text = config.read_text(encoding="utf-8")
+        if "smart_quotes: true" in text:
+            text = text.replace("smart_quotes: true", "smart_quotes: false")
+        else:
+            text = text.replace("smart_quotes: false", "smart_quotes: true")
+        config.write_text(text, encoding="utf-8")
+    elif choice == "corrupt" and cache.exists():
+        data = cache.read_bytes()
+        how = rng.choice(["truncate", "garbage", "empty"])
+        cache.write_bytes(data[: len(data) // 2] if how == "truncate" else b"" if how == "empty"
+                          else bytes(rng.randrange(256) for _ in range(200)) + data[200:])
+    return choice
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cached_builds_equal_clean_builds_after_random_changes(tmp_path, seed):
+    rng = random.Random(seed)
+    root = copy_fixture_site(tmp_path / "site")
+    added: list = []
+    for number in range(4):  # pages without directives, whose results the cache keeps
+        path = root / "content" / "pages" / f"plain-{number}.md"
+        path.write_text(f"---\ntitle: Plain {number}\ndescription: A page.\n---\n\n{FRAGMENTS[0]}\n\n"
+                        + _random_body(rng, mistakes=False), encoding="utf-8")
+    for _ in range(12):
+        what = _step(rng, root, added)
+        cached = _build(root, CachedReuse(root))
+        assert cached == _build(root), f"after '{what}'"
+        assert _build(root, CachedReuse(root)) == cached, f"a second cached build after '{what}'"
+
+
+def test_unchanged_documents_are_not_converted_again(tmp_path, monkeypatch):
+    root = copy_fixture_site(tmp_path / "site")
+    first = _build(root, CachedReuse(root))
+    converted = []
+    original = CachedReuse.__mro__[1].convert_all
+
+    def counting(self, markdown, jobs):
+        converted.extend(source for _, source, _ in jobs)
+        return original(self, markdown, jobs)
+
+    monkeypatch.setattr(CachedReuse.__mro__[1], "convert_all", counting)
+    assert _build(root, CachedReuse(root)) == first
+    # Only documents with directives, which read the data and templates, are converted again.
+    assert converted and all(":::" in (root / source).read_text(encoding="utf-8") for source in converted)
+
+
+def test_an_old_version_cache_is_set_aside(tmp_path):
+    root = copy_fixture_site(tmp_path / "site")
+    _build(root, CachedReuse(root))
+    path = root / CACHE_DIR / CACHE_FILE
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET versions = 'an older sitegen'")
+        db.execute("UPDATE results SET value = '[\"<p>stale</p>\", [], []]'")
+    db.close()
+    assert MarkdownCache(root).load(["anything"]) == {}
+    assert _build(root, CachedReuse(root)) == _build(root)
+
+
+def test_the_command_line_uses_the_cache_and_no_cache_skips_it(fixture_site):
+    assert run_build(fixture_site).code == 0
+    folder = fixture_site / CACHE_DIR
+    assert (folder / CACHE_FILE).is_file() and (folder / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
+    built = snapshot(fixture_site / "output")
+    (folder / CACHE_FILE).write_bytes(b"not a database at all")
+    code, out, err = run_build(fixture_site)
+    assert (code, err) == (0, "") and snapshot(fixture_site / "output") == built
+    (folder / CACHE_FILE).unlink()
+    assert run_build(fixture_site, "--no-cache").code == 0
+    assert not (folder / CACHE_FILE).exists()
+    assert snapshot(fixture_site / "output") == built
+
+
+def test_check_reads_the_cache_but_writes_nothing(fixture_site):
+    assert run_build(fixture_site, "check").code == 0
+    assert not (fixture_site / CACHE_DIR).exists()
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(fixture_site, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (fixture_site / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    assert run_build(fixture_site).code == 0
+    assert list(elsewhere.iterdir()) == []
