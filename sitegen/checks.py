@@ -165,7 +165,8 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 config_links: dict[str, tuple[str, int]] | None = None,
                 facts_cache: dict[str, PageFacts] | None = None,
                 locate: LocateInTemplates = _first_line_of,
-                unpublished: dict[str, str] | None = None, renamed: dict[str, str] | None = None) -> None:
+                unpublished: dict[str, str] | None = None, renamed: dict[str, str] | None = None,
+                already_reported: set[str] = frozenset()) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html). A broken link is reported at the
@@ -203,8 +204,8 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
         resolved = resolved_links.get(key, _UNRESOLVED)
         if resolved is _UNRESOLVED:
             resolved = resolved_links[key] = _resolve(href, url)
-        if resolved is None:
-            return ""
+        if resolved is None or (not isinstance(resolved, _Malformed) and resolved[0] in already_reported):
+            return ""  # no link, or an image the images stage reported already
         return _link_problem(href, resolved, pages, static_urls, ids_by_url, suggestions, unpublished, renamed)
 
     def report(route: Route, href: str, problem: str) -> None:

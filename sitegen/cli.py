@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 problems in the site's sources, 2 usage errors
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -168,8 +169,10 @@ def _run(argv: list[str]) -> int:
         except UnsafeOutput as problem:
             print(f"error: {problem}; nothing was changed", file=sys.stderr)
             return EXIT_USAGE
+    cache_dir = os.environ.get("SITEGEN_CACHE_DIR")  # e.g. one image cache shared by several copies of a site
     options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
-                           serving=args.command == "serve", today=args.today)
+                           serving=args.command == "serve", today=args.today,
+                           cache_dir=Path(cache_dir) if cache_dir else None)
     try:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews

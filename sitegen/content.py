@@ -23,6 +23,10 @@ PAGE_FRONT_MATTER = Record({
     "expires": Field(DateValue(), "the last day the page is published, YYYY-MM-DD", False, None),
     "weight": Field(Integer(), "order among pages listed together; lower comes first", False, 0),
     "url": Field(SitePath(), "a URL to use instead of the one from the file name, e.g. /about-us/", False, None),
+    "image": Field(SitePath(), "the page's photo in content/images/, e.g. /images/room.jpg (hero and share image)",
+                   False, None),
+    "image_alt": Field(Text(), "what the photo shows, for people who cannot see it ('decorative' if nothing)",
+                       False, ""),
 }, name="front matter")
 
 ARTICLE_FRONT_MATTER = Record({
@@ -117,6 +121,8 @@ def load_document(kind: Collection, path: Path, root: Path, section: Path, error
         weight=values["weight"],
         url=values["url"] or url_for_source(kind, relative),
         body_markdown=body,
+        image=values["image"],
+        image_alt=values["image_alt"],
         body_line=body_line,
         key_lines={key: key_node.line for key, (key_node, _) in node.items.items()},
         fields={name: value for name, value in values.items() if name not in known},

@@ -124,6 +124,7 @@ class IncrementalBuilder(Reuse):
         self._value_keys: dict[str, object] = {}
         self.page_facts_cache: dict = {}  # what the link check read from each page
         self.placeholder_cache: dict = {}  # the example values found in each source
+        self.photo_digests: dict = {}  # photo file -> (size, time, content hash), so photos are not hashed again
 
     def build(self) -> RenderedSite:
         """Build the site; raises BuildFailed like pipeline.build_site."""

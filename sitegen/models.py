@@ -159,6 +159,8 @@ class Document:
     body_line: int  # line of the source where the body starts
     expires: date | None = None  # the last day it is published
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+    image: str | None = None  # site address of the page's photo (content/images/...)
+    image_alt: str = ""
     body_html: str = ""
     toc: tuple[TocEntry, ...] = ()
     fields: dict = field(default_factory=dict)  # front-matter keys its collection declares beyond a page's

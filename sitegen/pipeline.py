@@ -33,8 +33,10 @@ from .config import CONFIG_FILE, load_config
 from .content import load_documents
 from .errors import BuildFailed, ErrorCollector, Problem, SiteError
 from .hosting import HEADERS_FILE, REDIRECT_RULES_FILE, host_files
+from .images import ImageLibrary
 from .kinds import DATA_DIR, KINDS
 from .markup import Directive, MarkdownRenderer, MarkdownResult
+from .media import check_data_images, check_page_images, place_images, plan_share_images
 from .models import Document, MarkdownOptions, NavItem, SiteConfig
 from .parallel import convert_all
 from .placeholders import scan_sources
@@ -49,6 +51,7 @@ from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
 
 STATIC_DIR = "static"
+CACHE_DIR = ".cache"
 FEED_URL = "/feed.xml"
 
 
@@ -58,6 +61,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     serving: bool = False
+    cache_dir: Path | None = None  # where encoded images are kept between builds (default ROOT/.cache)
     kinds: tuple[Collection, ...] = KINDS  # the kinds of content the site may have (kinds.py)
     today: date | None = None  # the day the site is built for (None: today); dated content follows it
 
@@ -107,6 +111,8 @@ class Reuse:
     page_facts_cache: dict | None = None
     # (source, text) -> its example-value warnings, kept between builds (None: not kept).
     placeholder_cache: dict | None = None
+    # Photo file -> (size, modification time, content hash), kept between builds (None: not kept).
+    photo_digests: dict | None = None
 
     def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
         return load_documents(root, kinds, errors)
@@ -165,6 +171,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     _placeholder_warnings(root, [d for d in documents if options.drafts or publication(d, today) == PUBLISHED],
                           data, errors, reuse.placeholder_cache)
     far_future_warnings(documents, today, errors)
+    images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
+    check_page_images(documents, images, errors)
+    if data is not None:
+        check_data_images(data.records.get("locations", []), images, errors)
     loaded = not errors and config_ok and data_ok
 
     # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.
@@ -208,6 +218,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         "build": BuildInfo(year=today.year, serving=options.serving, drafts=options.drafts, today=today),
         "asset_url": asset_url,
         "feed": Feed(FEED_URL, f"{config.name}: articles") if FEED_URL in plan else None,
+        # picture(address, alt, sizes="100vw", eager=False, css_class=""): a photo's <picture>.
+        "picture": images.picture_function(),
         "sitemap": Sitemap(tuple(SitemapEntry(route.url, route.record.date if isinstance(route.record, Document) else None)
                                  for route in plan if route.is_html and route.kind != "404")),
     }
@@ -221,9 +233,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     markdown = reuse.markdown_renderer(config.markdown, ComponentRenderer(site_context, render_partial, words))
     # Markdown problems do not stop the build here: the pages still render,
     # so their links are checked too and every problem is reported at once.
-    placed = _render_markdown(markdown, published, data.bodies, reuse, errors)
+    placed = _render_markdown(markdown, published, data.bodies, reuse, errors, images)
     if not ready:  # pages are rendered and their links checked once every source loaded
         raise failed()
+    shares = plan_share_images(list(plan), images, config)
 
     rendered: dict[str, tuple[Route, str]] = {}
     policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
@@ -233,7 +246,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         if route.template in runaway:
             continue
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
-        page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), today)
+        page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), today,
+                         shares.get(route.url))
         try:
             html = reuse.render(templates[route.template], route, page, site_context)
             rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
@@ -248,11 +262,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     if len(rendered) < len(plan):
         raise failed()  # links to pages that failed would be false alarms
 
-    # Check the rendered HTML.
+    # Encode new image variants (the cache keeps earlier ones), then check the rendered HTML.
+    images.encode(errors)
+    static_files = {**static_files, **images.static_files()}
+
     def check(into: ErrorCollector) -> None:
         check_pages(rendered, {"/" + relative for relative in static_files}, into,
                     config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache,
-                    unpublished=unpublished,
+                    unpublished=unpublished, already_reported=images.reported,
                     renamed={original: url for original, url in asset_url.published if url != original},
                     locate=lambda needle, template_file: _template_line(root, needle, template_file))
 
@@ -406,17 +423,22 @@ def _template_line(root: Path, needle: str, template_file: str) -> tuple[str, in
 
 
 def _render_markdown(markdown: MarkdownRenderer, documents, bodies, reuse: Reuse,
-                     errors: ErrorCollector) -> dict[str, frozenset[str]]:
-    """Convert every Markdown text; return page URL -> the components its text placed."""
+                     errors: ErrorCollector, images: ImageLibrary) -> dict[str, frozenset[str]]:
+    """Convert every Markdown text; return page URL -> the components its text placed.
+
+    Photos in the Markdown become <picture>s; a page without a hero photo loads its first one at once.
+    """
     jobs = [(d.body_markdown, d.source, d.body_line) for d in documents]
     jobs += [(text, source, first_line) for _, _, text, source, first_line in bodies]
     results = reuse.convert_all(markdown, jobs)
     placed = {}
     for document, result in zip(documents, results):
-        document.body_html, document.toc = result.html, result.toc
+        document.body_html = place_images(result.html, document.body_markdown, document.source, document.body_line,
+                                          images, errors, first_eager=document.image is None)
+        document.toc = result.toc
         placed[document.url] = frozenset(result.components)
-    for (record, attribute, *_), result in zip(bodies, results[len(documents):]):
-        setattr(record, attribute, result.html)
+    for (record, attribute, text, source, first_line), result in zip(bodies, results[len(documents):]):
+        setattr(record, attribute, place_images(result.html, text, source, first_line, images, errors, first_eager=True))
         url = (getattr(record, "url", None) or "").split("#")[0]  # a question's is /questions/#its-slug
         placed[url] = placed.get(url, frozenset()) | frozenset(result.components)
     for result in results:

@@ -184,6 +184,8 @@ def derive_location(values: dict, at: Derivation) -> dict:
         "phone": Phone(values["phone"]),
         "hours": tuple(OpeningHours(day.title(), *(values["hours"][day] or (None, None))) for day in WEEKDAYS),
         "booking_pattern": pattern,
+        "photo": values["photo"].value if values.get("photo") else None,
+        "photo_line": values["photo"].line if values.get("photo") else 0,
         "booking_url": _without_placeholder(pattern),
         "directions_url": values["directions_url"] or directions_link(
             values["street_address"], values["city"], values["region"], values["postal_code"]),

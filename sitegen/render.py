@@ -13,6 +13,17 @@ from .schedule import EXPIRED, PUBLISHED, SCHEDULED, publication
 
 
 @dataclass(frozen=True, slots=True)
+class ShareImage:
+    """`page.share_image`: the picture shown when the page is shared (absolute URL)."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageInfo:
     """What a template knows about the page it is rendering (`page`)."""
 
@@ -32,6 +43,9 @@ class PageInfo:
     scheduled: bool = False  # dated after the build's day: shown only in the preview
     expired: bool = False  # past its `expires` date: shown only in the preview
     expires: date | None = None
+    image: str | None = None  # the page's own photo (site address), for picture()
+    image_alt: str = ""
+    share_image: ShareImage | None = None  # Open Graph / Twitter card image
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +59,8 @@ class BuildInfo:
 
 
 def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
-              components: frozenset[str] = frozenset(), today: date | None = None) -> PageInfo:
+              components: frozenset[str] = frozenset(), today: date | None = None,
+              share_image: ShareImage | None = None) -> PageInfo:
     record = route.record
     document = record if isinstance(record, Document) else None
     state = publication(document, today or date.today()) if document else PUBLISHED
@@ -66,6 +81,9 @@ def page_info(route: Route, base_url: str, breadcrumbs: tuple[NavItem, ...],
         scheduled=state == SCHEDULED,
         expired=state == EXPIRED,
         expires=document.expires if document else None,
+        image=document.image if document else None,
+        image_alt=document.image_alt if document else "",
+        share_image=share_image,
     )
 
 

@@ -90,7 +90,7 @@ _CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 _KIND = {"html": "HTML", "svg": "SVG", "math": "MathML"}
 ALLOW_UNSAFE_HINT = "remove it, or set markdown.allow_unsafe_html in site_config.yaml if you really need it"
 SCHEME_HINT = "links may only use http(s), mailto, tel or a path on this site"
-ELSEWHERE_HINT = "save the file in static/images/ and use its path, e.g. /images/photo.jpg"
+ELSEWHERE_HINT = "save the photo in content/images/ and use its path, e.g. /images/photo.jpg"
 
 
 @dataclass(frozen=True, slots=True)

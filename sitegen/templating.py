@@ -11,6 +11,7 @@ import jinja2
 from jinja2 import nodes
 
 from .errors import SiteError
+from .hours import hours_summary
 from .structured_data import local_business, service_offers
 
 TEMPLATE_DIR = "templates"
@@ -57,6 +58,7 @@ def create_environment(root: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["date_display"] = date_display
+    env.filters["hours_summary"] = hours_summary
     env.globals["local_business"] = local_business
     env.globals["service_offers"] = service_offers
     return env

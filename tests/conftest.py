@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import os
 import shutil
 import subprocess
 import sys
@@ -188,7 +189,16 @@ _REAL_BUILD: BuiltSite | None = None
 
 
 def pytest_configure(config):
-    """Keep Hypothesis's cache out of the working tree."""
+    """Keep Hypothesis's cache out of the working tree; share one image cache between builds.
+
+    Every test builds its own copy of a site; with one cache folder for the
+    session, a photo is encoded once per run rather than once per copy. Tests
+    of the cache itself pass their own folder.
+    """
+    if "SITEGEN_CACHE_DIR" not in os.environ:
+        image_cache = tempfile.mkdtemp(prefix="sitegen-image-cache-")
+        _SESSION_DIRS.append(image_cache)
+        os.environ["SITEGEN_CACHE_DIR"] = image_cache
     try:
         from hypothesis.configuration import set_hypothesis_home_dir
     except ImportError:

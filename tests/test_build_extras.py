@@ -136,7 +136,7 @@ def test_content_cannot_load_files_from_other_sites(fixture_site, markdown):
     code, _, err = run_build(fixture_site)
     assert code == 1
     assert f"content/pages/about.md:{len(lines) + 2}: <" in err
-    assert "from another site; save the file in static/images/" in err
+    assert "from another site; save the photo in content/images/" in err
 
 
 def test_contrast_ratio_matches_wcag():

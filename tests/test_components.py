@@ -92,7 +92,7 @@ def test_services_comparison_has_a_row_header_per_declared_row(services_table):
 
 def test_services_comparison_cells_come_from_the_data(services_table):
     rows = {row.find("th").text_content(): row.find_all("td") for row in services_table.find("tbody").find_all("tr")}
-    purpose = [cell.text_content() for cell in rows["What it is for"]]
+    purpose = [accessible_text(cell) for cell in rows["What it is for"]]
     assert purpose == [s["purpose"] for s in SERVICES["services"]]
     techniques = [[li.text_content() for li in cell.find_all("li")] for cell in rows["Techniques"]]
     assert techniques == [s["techniques"] for s in SERVICES["services"]]
@@ -100,6 +100,19 @@ def test_services_comparison_cells_come_from_the_data(services_table):
     assert conditions == [[c["name"] for c in CONDITIONS if slug in c["services"]] for slug in SERVICE_NAMES]
     locations = [[li.text_content() for li in cell.find_all("li")] for cell in rows["Where to get it"]]
     assert locations == [[loc["name"] for loc in LOCATIONS if slug in loc["services"]] for slug in SERVICE_NAMES]
+
+
+def test_every_comparison_cell_names_its_service_for_stacked_phone_layout(services_table):
+    """On phones each row is a block: every cell shows its service's name, hidden from
+    screen readers (they announce the column header), and the table keeps explicit roles."""
+    names = column_services(services_table)
+    for row in services_table.find("tbody").find_all("tr"):
+        assert row.get("role") == "row" and row.find("th").get("role") == "rowheader"
+        labels = [cell.find("span", class_="cell-label") for cell in row.find_all("td")]
+        assert [label.text_content() for label in labels] == names
+        assert all(label.get("aria-hidden") == "true" for label in labels)
+    assert services_table.get("role") == "table"
+    assert "table-stack" in services_table.parent.get("class").split()
 
 
 def test_services_comparison_wrapper_is_a_labelled_scrollable_region(services_table):
@@ -137,6 +150,13 @@ def test_matrix_cells_say_yes_or_no_in_words(matrix):
         words = [accessible_text(cell) for cell in cells]
         expected = ["Yes" if slug in condition["services"] else "No" for slug in SERVICE_NAMES]
         assert words == expected, condition["slug"]
+
+
+def test_matrix_cells_name_their_service_for_stacked_phone_layout(matrix):
+    for row in matrix.find("tbody").find_all("tr"):
+        labels = [cell.find("span", class_="cell-label") for cell in row.find_all("td")]
+        assert [label.text_content() for label in labels] == list(SERVICE_NAMES.values())
+        assert all(label.get("aria-hidden") == "true" for label in labels)
 
 
 def test_matrix_wrapper_is_a_labelled_scrollable_region(matrix):
@@ -369,3 +389,26 @@ def test_a_directive_glued_to_a_paragraph_is_not_published_as_text(fixture_site)
         assert ":::" not in parse(html).find("main").text_content(), "the directive was published as text"
     else:
         assert code == 1 and f"content/pages/glued.md:{line}:" in err, err
+
+
+# Opening hours in a line ------------------------------------------------------------------
+
+def test_hours_summary_groups_runs_of_days_with_the_same_hours():
+    from sitegen.hours import hours_summary
+    from sitegen.models import OpeningHours
+
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    times = [("09:00", "17:00")] * 2 + [("09:00", "19:00")] + [("09:00", "17:00")] * 2 + [("09:00", "13:00"), (None, None)]
+    summary = [(group.days, group.hours) for group in hours_summary(tuple(OpeningHours(d, *t) for d, t in zip(days, times)))]
+    assert summary == [("Mon, Tue", "9:00 AM – 5:00 PM"), ("Wed", "9:00 AM – 7:00 PM"), ("Thu, Fri", "9:00 AM – 5:00 PM"),
+                       ("Sat", "9:00 AM – 1:00 PM"), ("Sun", "Closed")]
+    week = [(group.days, group.hours) for group in hours_summary(tuple(OpeningHours(d, "10:00", "18:00") for d in days))]
+    assert week == [("Mon–Sun", "10:00 AM – 6:00 PM")]
+
+
+def test_a_location_page_shows_its_week_in_a_line_and_its_photo(built_real_site):
+    main = built_real_site.page("/locations/north-syracuse/").find("main")
+    summary = main.find("ul", class_="hours-summary")
+    assert summary is not None and summary.find_all("li")[-1].text_content() == "Sun Closed"
+    img = main.find("figure", class_="location-photo").find("img")
+    assert img.get("alt").startswith("Placeholder illustration") and img.get("loading") == "eager"

@@ -110,7 +110,7 @@ REFUSED: dict[str, Refused] = {
     "image-javascript": Refused("![x](javascript:alert(1))", r"uses the scheme 'javascript:'", True),
     "image-data-url": Refused("![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)", r"uses the scheme 'data:'", True),
     "image-other-site": Refused("![x](https://tracker.example/pixel.png)",
-                                r"<img> loads 'https://tracker.example/pixel.png' from another site; save the file in static/images/"),
+                                r"<img> loads 'https://tracker.example/pixel.png' from another site; save the photo in content/images/"),
     "image-backslash-host": Refused('<img src="/\\tracker.example/p.png" alt="x">', r"<img> loads .* from another site"),
     "srcset-javascript": Refused('<img src="/favicon.svg" srcset="/favicon.svg 1x, javascript:alert(1) 2x" alt="x">',
                                  r"uses the scheme 'javascript:'", True),

@@ -1,7 +1,7 @@
 """The web editor: /admin/ and its Sveltia CMS configuration.
 
 The configuration is checked against the CMS's own JSON schema (from its npm
-package, fetched once into tests/.npm-cache/ and read offline afterwards) and
+package, fetched once into ~/.cache/sitegen-tests/ and read offline afterwards) and
 against the declarations in kinds.py: every kind, every field, its required
 flag, help text, widget and references. Files written the way the CMS writes
 YAML (comments dropped, times, ZIP codes and NO unquoted) must still build.
@@ -11,6 +11,7 @@ Where Chromium is installed, the CMS itself starts with the configuration
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -26,7 +27,8 @@ from sitegen.kinds import KINDS
 from sitegen.schema import Boolean, DateValue, Integer, ListOf, Number
 
 CMS_PACKAGE, CMS_VERSION = "@sveltia/cms", "0.221.1"
-NPM_CACHE = Path(__file__).parent / ".npm-cache"
+# Beside the browser tests' axe-core (test_browser.py): outside the repository, kept between runs.
+NPM_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen-tests"
 
 
 def npm_package(name: str, version: str) -> Path:
@@ -35,7 +37,7 @@ def npm_package(name: str, version: str) -> Path:
     if not (folder / "package" / "package.json").exists():
         if shutil.which("npm") is None:
             pytest.skip(f"npm is not installed and {folder} is not cached")
-        NPM_CACHE.mkdir(exist_ok=True)
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(["npm", "pack", f"{name}@{version}", "--silent", "--pack-destination", str(NPM_CACHE)],
                               capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
