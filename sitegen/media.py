@@ -101,7 +101,10 @@ def place_images(html: str, markdown: str, source: str, first_line: int, library
         index = markdown.find(src)
         line = first_line + (markdown.count("\n", 0, index) if index >= 0 else 0)
         try:
-            picture = picture_markup(library.get(src), attributes.get("alt", ""), MARKDOWN_SIZES,
+            # An empty alt here is one the converter made from `decorative`: a missing
+            # description was reported by the converter already (authoring.py).
+            alt = attributes.get("alt", "") or DECORATIVE
+            picture = picture_markup(library.get(src), alt, MARKDOWN_SIZES,
                                      eager=first_eager and count == 0, css_class="prose-image")
         except ImageProblem as problem:
             errors.add(source, line, 0, problem.message, problem.hint)
