@@ -178,7 +178,7 @@ def test_a_location_photo_must_exist(fixture_site, cache):
     line = text.splitlines().index("    photo: /images/front.jpg") + 1
     result = run_build(fixture_site)
     assert result.code == 1
-    assert (f"content/data/locations.yaml:{line}: locations[0].photo: the image '/images/front.jpg' "
+    assert (f"content/data/locations.yaml:{line}:12: locations[0].photo: the image '/images/front.jpg' "
             "does not exist in content/images/") in result.err
 
 
