@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .errors import SiteError
 
-DECORATIVE = "decorative"  # the image description that marks an image as decoration
+from .images import DECORATIVE  # the image description that marks an image as decoration
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")

@@ -32,20 +32,23 @@ def check_page_images(documents: list[Document], library: ImageLibrary, errors: 
                        f"add image_alt: saying what it shows, or image_alt: {DECORATIVE}")
 
 
-def check_data_images(locations, library: ImageLibrary, errors: ErrorCollector) -> None:
-    """Every location's `photo:` names a readable photo and says what it shows."""
-    source = "content/data/locations.yaml"
-    for index, location in enumerate(locations):
-        if location.photo is None:
-            continue
-        try:
-            library.get(location.photo)
-        except ImageProblem as problem:
-            errors.add(source, location.photo_line, 0, f"locations[{index}].photo: {problem.message}", problem.hint)
-            continue
-        if not location.photo_alt.strip():
-            errors.add(source, location.photo_line, 0, f"locations[{index}].photo: '{location.photo}' has no description",
-                       f"add photo_alt: saying what it shows, or photo_alt: {DECORATIVE}")
+def check_data_images(records: dict[str, list], library: ImageLibrary, errors: ErrorCollector) -> None:
+    """Every location's and team member's `photo:` names a readable photo; a location's says what it shows
+    (a member's photo is described by their name unless photo_alt says more)."""
+    for name, source, needs_alt in (("locations", "content/data/locations.yaml", True),
+                                    ("team", "content/data/team.yaml", False)):
+        for index, record in enumerate(records.get(name, [])):
+            if record.photo is None:
+                continue
+            try:
+                library.get(record.photo)
+            except ImageProblem as problem:
+                errors.add(source, record.photo_line, record.photo_column, f"{name}[{index}].photo: {problem.message}", problem.hint)
+                continue
+            if needs_alt and not record.photo_alt.strip():
+                errors.add(source, record.photo_line, record.photo_column,
+                           f"{name}[{index}].photo: '{record.photo}' has no description",
+                           f"add photo_alt: saying what it shows, or photo_alt: {DECORATIVE}")
 
 
 def _own_photo(route: Route, library: ImageLibrary):
@@ -101,7 +104,10 @@ def place_images(html: str, markdown: str, source: str, first_line: int, library
         index = markdown.find(src)
         line = first_line + (markdown.count("\n", 0, index) if index >= 0 else 0)
         try:
-            picture = picture_markup(library.get(src), attributes.get("alt", ""), MARKDOWN_SIZES,
+            # An empty alt here is one the converter made from `decorative`: a missing
+            # description was reported by the converter already (authoring.py).
+            alt = attributes.get("alt", "") or DECORATIVE
+            picture = picture_markup(library.get(src), alt, MARKDOWN_SIZES,
                                      eager=first_eager and count == 0, css_class="prose-image")
         except ImageProblem as problem:
             errors.add(source, line, 0, problem.message, problem.hint)

@@ -174,7 +174,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
     check_page_images(documents, images, errors)
     if data is not None:
-        check_data_images(data.records.get("locations", []), images, errors)
+        check_data_images(data.records, images, errors)
     loaded = not errors and config_ok and data_ok
 
     # Say the facts that change with the data (`{{ locations }}`) in the tagline and front matter.

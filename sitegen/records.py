@@ -186,6 +186,7 @@ def derive_location(values: dict, at: Derivation) -> dict:
         "booking_pattern": pattern,
         "photo": values["photo"].value if values.get("photo") else None,
         "photo_line": values["photo"].line if values.get("photo") else 0,
+        "photo_column": values["photo"].column if values.get("photo") else 0,
         "booking_url": _without_placeholder(pattern),
         "directions_url": values["directions_url"] or directions_link(
             values["street_address"], values["city"], values["region"], values["postal_code"]),
@@ -252,20 +253,7 @@ def check_member_places(member, written: dict, at: Derivation) -> None:
 
 
 def derive_team_member(values: dict, at: Derivation) -> dict:
+    """The photo's address and line; the images stage checks the file (media.check_data_images)."""
     located = values.get("photo")
-    values = {**values, "photo": located.value if located else None, "photo_width": None, "photo_height": None}
-    if located:
-        photo = located.value
-        path = at.root / "static" / photo.lstrip("/")
-        try:
-            from PIL import Image  # Pillow reads the size, so the page reserves the space
-
-            with Image.open(path) as image:
-                values = {**values, "photo_width": image.width, "photo_height": image.height}
-        except FileNotFoundError:
-            at.report(located, f"photo: 'static/{photo.lstrip('/')}' does not exist",
-                      "put the picture in static/ and give its site address, e.g. /images/team/dana.jpg")
-        except Exception:  # not an image Pillow can read
-            at.report(located, f"photo: 'static/{photo.lstrip('/')}' is not a picture",
-                      "use a JPEG, PNG or WebP file")
-    return values
+    return {**values, "photo": located.value if located else None,
+            "photo_line": located.line if located else 0, "photo_column": located.column if located else 0}

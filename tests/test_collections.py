@@ -161,20 +161,22 @@ def test_licence_number_must_be_six_digits(fixture_site):
 def test_missing_photo_is_reported_at_its_line(fixture_site):
     result = build_with(fixture_site, (TEAM, "    bio: Ben helps", "    photo: /images/ben.jpg\n    bio: Ben helps"))
     line = line_of(fixture_site, TEAM, "photo: /images/ben.jpg")
-    assert only_error(result).startswith(f"{TEAM}:{line}:12: team[1].photo: 'static/images/ben.jpg' does not exist")
+    assert only_error(result).startswith(f"{TEAM}:{line}:12: team[1].photo: the image '/images/ben.jpg' does not exist "
+                                         "in content/images/")
 
 
 def test_photo_is_shown_with_its_size(fixture_site):
     from PIL import Image
 
-    (fixture_site / "static/images").mkdir(parents=True)
-    Image.new("RGB", (120, 160), "white").save(fixture_site / "static/images/ben.png")
+    (fixture_site / "content/images").mkdir(parents=True)
+    Image.new("RGB", (120, 160), "white").save(fixture_site / "content/images/ben.png")
     result = build_with(fixture_site, (TEAM, "    bio: Ben helps", "    photo: /images/ben.png\n    bio: Ben helps"))
     assert result.code == 0, result.err
     tree = parse((fixture_site / "output/team/ben/index.html").read_text(encoding="utf-8"))
     image = tree.find("img", class_="team-photo")
-    assert (image.get("src"), image.get("width"), image.get("height"), image.get("alt")) == \
-        ("/images/ben.png", "120", "160", "Ben Example")
+    assert (image.get("width"), image.get("height"), image.get("alt"), image.get("loading")) == \
+        ("120", "160", "Ben Example", "lazy")
+    assert (fixture_site / "output" / image.get("src").lstrip("/")).is_file()  # a published variant
 
 
 # Prices and durations --------------------------------------------------------------------

@@ -6,6 +6,7 @@ Then: warnings about example values, --strict, and dated content.
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,17 @@ from conftest import build_and_parse, run_build, snapshot, strip_warnings
 from sitegen.authoring import check_markdown
 from sitegen.placeholders import scan
 from sitegen.regions import coordinates_problem
+from PIL import Image
 from test_validation import ABOUT, CONDITIONS, CONFIG, LOCATIONS, SERVICES, apply_edit, before_second_heading, front_matter_line
+
+
+def _tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 180, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+PHOTO = _tiny_jpeg()  # a real photo for content/images/
 
 ARTICLE = "content/articles/first-visit.md"
 DRAFT_ARTICLE = "content/articles/coming-soon.md"
@@ -117,9 +128,9 @@ SLIPS = {
         f"{ABOUT}:13: the link '../articles/first-visit.md' names a Markdown file; link to the page's address "
         "instead, e.g. '/articles/first-visit/'"),
     "misspelt-image": Slip(
-        ((Path("static/images/team.jpg").as_posix(), None, b"\xff\xd8\xff"),
+        ((Path("content/images/team.jpg").as_posix(), None, PHOTO),
          before_second_heading("![Our team at work](/images/tem.jpg)")),
-        f"{ABOUT}:13: the file '/images/tem.jpg' does not exist: there is no static/images/tem.jpg; "
+        f"{ABOUT}:13: the image '/images/tem.jpg' does not exist in content/images/; "
         "did you mean '/images/team.jpg'?"),
     "misspelt-image-in-another-folder": Slip(
         ((Path("static/images/team.jpg").as_posix(), None, b"\xff\xd8\xff"),

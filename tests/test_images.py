@@ -147,8 +147,10 @@ def test_missing_unreadable_and_undescribed_images_are_errors_at_their_lines(fix
     lines = result.err.splitlines()
     assert ("content/pages/photos.md:8: the image '/images/rom.jpg' does not exist in content/images/; "
             "did you mean '/images/room.jpg'?") in lines
-    assert ("content/pages/photos.md:10: the image '/images/room.jpg' has no description (alt text); "
-            "say what it shows, or write 'decorative' if it is only decoration") in lines
+    assert ("content/pages/photos.md:10:1: the image '/images/room.jpg' has no description (alt text) for people "
+            "who cannot see it; write what it shows in the brackets, e.g. ![Our treatment room](/images/room.jpg), "
+            "or ![decorative](...) if it is only decoration") in lines
+    assert len([line for line in lines if "/images/room.jpg' has no description" in line]) == 1  # said once
     assert any(line.startswith("content/pages/photos.md:12: the image content/images/broken.jpg cannot be read")
                for line in lines), result.err
     assert not before  # nothing was built before, and nothing is now
@@ -176,7 +178,7 @@ def test_a_location_photo_must_exist(fixture_site, cache):
     line = text.splitlines().index("    photo: /images/front.jpg") + 1
     result = run_build(fixture_site)
     assert result.code == 1
-    assert (f"content/data/locations.yaml:{line}: locations[0].photo: the image '/images/front.jpg' "
+    assert (f"content/data/locations.yaml:{line}:12: locations[0].photo: the image '/images/front.jpg' "
             "does not exist in content/images/") in result.err
 
 
