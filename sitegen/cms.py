@@ -32,7 +32,7 @@ ADMIN_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe
                 "img-src 'self' blob: data:; font-src 'self' https://cdn.jsdelivr.net; "
                 "connect-src 'self' blob: data: https://api.github.com https://*.githubusercontent.com; "
                 "object-src 'none'; base-uri 'none'; form-action 'none'")
-MEDIA_FOLDER, PUBLIC_FOLDER = "static/images", "/images"
+MEDIA_FOLDER, PUBLIC_FOLDER = "content/images", "/images"  # photos: the images stage resizes them
 PLACEHOLDER_REPOSITORY = "OWNER/REPOSITORY"
 
 
