@@ -26,10 +26,10 @@ from .schema import (Boolean, Choice, DateValue, Field, Integer, Kind, ListOf, M
 
 ADMIN_PAGE, ADMIN_CONFIG, CMS_SCRIPT = "admin/index.html", "admin/config.yml", "/admin/sveltia-cms.js"  # CMS_SCRIPT: in static/
 # The CMS's own script only; it saves through GitHub's API, reads data: and blob: URLs it makes
-# itself, and takes its interface fonts and icons from jsdelivr (editors only; visitor pages load
-# nothing from other sites). Its version check (unpkg) and GitHub status check stay blocked.
+# itself. Nothing else from other sites: its interface fonts and icons (from a CDN) fall back
+# to the system font and plain-text labels; its version and GitHub status checks stay blocked.
 ADMIN_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                "img-src 'self' blob: data:; font-src 'self' https://cdn.jsdelivr.net; "
+                "img-src 'self' blob: data:; font-src 'self'; "
                 "connect-src 'self' blob: data: https://api.github.com https://*.githubusercontent.com; "
                 "object-src 'none'; base-uri 'none'; form-action 'none'")
 MEDIA_FOLDER, PUBLIC_FOLDER = "content/images", "/images"  # photos: the images stage resizes them
