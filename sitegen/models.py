@@ -95,13 +95,10 @@ class Phone:
         return self.display
 
 
-@dataclass(frozen=True, slots=True)
-class OpeningHours:
-    """Opening hours of one weekday; opens/closes are None when closed."""
+class HoursDisplay:
+    """`closed` and `display` for anything with `opens` and `closes` ('09:00', or None when closed)."""
 
-    day: str  # 'Monday'
-    opens: str | None  # '09:00'
-    closes: str | None  # '19:00'
+    __slots__ = ()
 
     @property
     def closed(self) -> bool:
@@ -113,6 +110,15 @@ class OpeningHours:
         if self.opens is None or self.closes is None:
             return "Closed"
         return f"{_twelve_hour(self.opens)} – {_twelve_hour(self.closes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningHours(HoursDisplay):
+    """Opening hours of one weekday; opens/closes are None when closed."""
+
+    day: str  # 'Monday'
+    opens: str | None  # '09:00'
+    closes: str | None  # '19:00'
 
 
 def _twelve_hour(hhmm: str) -> str:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from urllib.parse import quote, quote_plus
 
 from .collections import Derivation
-from .models import Coordinates, OpeningHours, Phone, _twelve_hour
+from .models import Coordinates, HoursDisplay, OpeningHours, Phone
 from .regions import coordinates_problem
 from .yamlsource import YMap
 
@@ -117,23 +117,13 @@ def derive_condition(values: dict, at: Derivation) -> dict:
 # --- Locations --------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class SpecialHours:
+class SpecialHours(HoursDisplay):
     """A dated exception to a location's week: closed, or other hours."""
 
     date: date
     label: str
     opens: str | None
     closes: str | None
-
-    @property
-    def closed(self) -> bool:
-        return self.opens is None
-
-    @property
-    def display(self) -> str:
-        if self.opens is None or self.closes is None:
-            return "Closed"
-        return f"{_twelve_hour(self.opens)} – {_twelve_hour(self.closes)}"
 
 
 class LocationMethods:
