@@ -15,11 +15,14 @@ The original itself is never published. The build publishes, next to its address
 Encoding is the slow part, so variants are kept in a cache folder (by default
 .cache/images/ in the site folder) under the hash of the original's bytes: an
 unchanged photo is never encoded again, and new ones are encoded on all cores.
-Pillow releases the GIL while it decodes and encodes, so threads suffice.
+Pillow holds the GIL while it compresses a PNG (a share card), so many files
+are made in forked worker processes, started and stopped as those that
+convert Markdown are (parallel.py); a few, in threads.
 """
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
 import os
 import time
@@ -41,6 +44,8 @@ ENCODER_VERSION = "1"  # change when the encoding changes, so cached variants ar
 DECORATIVE = "decorative"  # alt text that marks an image as decoration (published with alt="")
 SOCIAL_SIZE = (1200, 630)  # Open Graph / Twitter card image
 EXIF_ORIENTATION = 0x0112
+MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
+CHUNK_SIZE = 8  # files handed to a worker at a time
 _NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # file and folder names, as for pages
 
 
@@ -200,10 +205,9 @@ class ImageLibrary:
         self.cache.mkdir(parents=True, exist_ok=True)
         work = [lambda job=job: self._encode_one(*job) for job in jobs]
         work += [lambda path=path, make=make: _write_atomic(path, make) for path, make in makers]
-        with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
-            for problem in pool.map(lambda task: _run(task), work):
-                if problem:
-                    errors.add(*problem)
+        for problem in _run_all(work):
+            if problem:
+                errors.add(*problem)
         return len(work)
 
     def _encode_one(self, photo: Photo, variants: list[Variant]) -> None:
@@ -278,6 +282,42 @@ def picture_markup(photo: Photo, alt: str, sizes: str = "100vw", eager: bool = F
         f'<img{class_attr} src="{src}" srcset="{fallback_set}" sizes="{sizes}" '
         f'width="{img.width}" height="{img.height}" alt="{escape_attribute(alt)}"{loading} decoding="async">'
         f'</picture>')
+
+
+def _run_all(tasks: list) -> list:
+    """Run every task (a function of no arguments) on all cores; returns what `_run` says of each."""
+    # Imported here, not at the top: parallel.py needs markup.py, which needs this module.
+    from .parallel import _signals_held, can_fork, worker_count
+
+    workers = min(worker_count(), len(tasks))
+    if len(tasks) < MIN_FILES_FOR_WORKERS or workers < 2 or not can_fork():
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
+            return list(threads.map(_run, tasks))
+    pool = None
+    try:
+        # Forked workers inherit the tasks (closures, which cannot be pickled); only indices go out.
+        with _signals_held():  # see parallel.convert_all
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_task_worker,
+                                                            initargs=(tasks, os.getpid()))
+        return pool.map(_run_in_worker, range(len(tasks)), chunksize=CHUNK_SIZE)
+    finally:
+        if pool is not None:
+            pool.terminate()  # stops the workers at once, also when the build is interrupted
+
+
+_worker_tasks: list = []  # set in each worker process by _start_task_worker; never used in the parent
+
+
+def _start_task_worker(tasks: list, parent: int) -> None:
+    from .parallel import _start_worker
+
+    _start_worker(None, parent)  # signals and lifetime as for a Markdown worker; it needs no converter
+    global _worker_tasks
+    _worker_tasks = tasks
+
+
+def _run_in_worker(index: int):
+    return _run(_worker_tasks[index])
 
 
 def _run(task):

@@ -299,6 +299,37 @@ def test_a_new_card_version_gives_every_card_a_new_name(monkeypatch):
     assert before.cache_name != after.cache_name and before.url != after.url
 
 
+def test_many_new_cards_are_drawn_in_worker_processes(tmp_path):
+    from sitegen.errors import ErrorCollector
+    from sitegen.images import MIN_FILES_FOR_WORKERS, ImageLibrary
+    from sitegen.parallel import can_fork, worker_count
+
+    library = ImageLibrary(tmp_path, tmp_path / "cache")
+    cards = social.ShareCards("Clinic", "Tagline", Colours)
+    titles = [f"Page number {number}" for number in range(MIN_FILES_FOR_WORKERS)]
+    for number, title in enumerate(titles):
+        card = cards.card_for(f"/page-{number}/", title)
+        library.add_generated(card.url, card.cache_name, card.draw)
+        library.add_generated(f"/pid-{number}", f"pid-{number}", lambda target: target.write_text(str(os.getpid())))
+
+    def broken(target):
+        raise OSError("disk full")
+
+    library.add_generated("/broken.png", "broken.png", broken)
+    errors = ErrorCollector()
+    assert library.encode(errors) == 2 * len(titles) + 1
+    assert [error.message for error in errors.errors] == ["could not encode an image: disk full"]
+    for number, title in enumerate(titles):  # the same card as one drawn here
+        card = cards.card_for(f"/page-{number}/", title)
+        card.draw(tmp_path / "here.png")
+        assert (tmp_path / "cache" / card.cache_name).read_bytes() == (tmp_path / "here.png").read_bytes()
+    makers = {int((tmp_path / "cache" / f"pid-{number}").read_text()) for number in range(len(titles))}
+    if worker_count() >= 2 and can_fork():
+        assert os.getpid() not in makers  # PNG compression holds the GIL: threads would not share the work
+    assert not (tmp_path / "cache" / "broken.png").exists()
+    assert library.encode(ErrorCollector()) == 1  # only the broken one is tried again
+
+
 def test_a_photo_left_in_static_images_gets_a_hint_to_move_it(fixture_site, cache):
     (fixture_site / "static" / "images").mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (50, 50)).save(fixture_site / "static" / "images" / "old.jpg")
