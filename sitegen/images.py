@@ -45,7 +45,7 @@ DECORATIVE = "decorative"  # alt text that marks an image as decoration (publish
 SOCIAL_SIZE = (1200, 630)  # Open Graph / Twitter card image
 EXIF_ORIENTATION = 0x0112
 MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
-CHUNK_SIZE = 8  # files handed to a worker at a time
+CHUNK_SIZE = 8  # share cards handed to a worker at a time
 _NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # file and folder names, as for pages
 
 
@@ -203,12 +203,12 @@ class ImageLibrary:
         if not jobs and not makers:
             return 0
         self.cache.mkdir(parents=True, exist_ok=True)
-        work = [lambda job=job: self._encode_one(*job) for job in jobs]
-        work += [lambda path=path, make=make: _write_atomic(path, make) for path, make in makers]
-        for problem in _run_all(work):
+        photos = [lambda job=job: self._encode_one(*job) for job in jobs]
+        files = [lambda path=path, make=make: _write_atomic(path, make) for path, make in makers]
+        for problem in _run_all(photos, files):
             if problem:
                 errors.add(*problem)
-        return len(work)
+        return len(photos) + len(files)
 
     def _encode_one(self, photo: Photo, variants: list[Variant]) -> None:
         """Decode the original once; scale it once per size, largest first, each from the last."""
@@ -284,11 +284,15 @@ def picture_markup(photo: Photo, alt: str, sizes: str = "100vw", eager: bool = F
         f'</picture>')
 
 
-def _run_all(tasks: list) -> list:
-    """Run every task (a function of no arguments) on all cores; returns what `_run` says of each."""
+def _run_all(photos: list, files: list) -> list:
+    """Run every task (a function of no arguments) on all cores; returns what `_run` says of each.
+
+    `photos` take a second or so each, `files` (share cards) a few milliseconds.
+    """
     # Imported here, not at the top: parallel.py needs markup.py, which needs this module.
     from .parallel import _signals_held, can_fork, worker_count
 
+    tasks = photos + files
     workers = min(worker_count(), len(tasks))
     if len(tasks) < MIN_FILES_FOR_WORKERS or workers < 2 or not can_fork():
         with ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
@@ -299,7 +303,10 @@ def _run_all(tasks: list) -> list:
         with _signals_held():  # see parallel.convert_all
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_task_worker,
                                                             initargs=(tasks, os.getpid()))
-        return pool.map(_run_in_worker, range(len(tasks)), chunksize=CHUNK_SIZE)
+        # Each photo goes to the first free worker; cards go in chunks, which costs less per card.
+        slow = pool.map_async(_run_in_worker, range(len(photos)), chunksize=1)
+        quick = pool.map_async(_run_in_worker, range(len(photos), len(tasks)), chunksize=CHUNK_SIZE)
+        return slow.get() + quick.get()
     finally:
         if pool is not None:
             pool.terminate()  # stops the workers at once, also when the build is interrupted
