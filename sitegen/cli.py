@@ -233,15 +233,16 @@ def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True,
            strict: bool = False, fingerprint: str | None = None) -> int:
-    from .cache import CachedReuse
-    from .pipeline import build_site
+    from .cache import MarkdownCache
+    from .incremental import IncrementalBuilder
 
-    reuse = CachedReuse(options.root) if use_cache else None
+    # One build: Markdown results come from the store on disk; no page is kept for a next build in this process.
+    reuse = IncrementalBuilder(options, store=MarkdownCache(options.root) if use_cache else None, keep_pages=False)
     left_alone = "The output folder was left as it was." if write else "Nothing was written."
     try:
-        site = build_site(options, reuse)
+        site = reuse.build()
     except BuildFailed as failed:
-        if reuse and write:  # the next build, after the fix, converts only what changed
+        if write:  # the next build, after the fix, converts only what changed
             reuse.save()
         print(format_errors(failed.errors, failed.warnings), file=sys.stderr)
         print(left_alone, file=sys.stderr)
@@ -270,8 +271,7 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
         except OSError as exc:
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT
-        if reuse:
-            reuse.save()
+        reuse.save()
     else:
         try:
             with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:

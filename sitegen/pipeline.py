@@ -7,11 +7,13 @@ could load, as long as what is missing cannot cause false alarms (a link to a
 page whose front matter is broken is not reported as broken).
 
 The expensive steps (loading documents and data, compiling templates,
-converting Markdown, rendering a page) go through a `Reuse` object. The one
-used by `build` and `check` computes everything; the live preview passes an
-IncrementalBuilder (incremental.py) that hands back earlier results whose
-inputs have not changed. Either way the stages below run in the same order on
-the same inputs, so both give the same site.
+converting Markdown, rendering a page) go through a `Reuse` object. This
+module's own computes everything; the reuse layer, incremental.py's
+IncrementalBuilder, is the one place that decides "computed before, from the
+same inputs: reuse". `build` and `check` use it with the Markdown results kept
+on disk, the live preview with everything kept in memory. Either way the stages
+below run in the same order on the same inputs, so every build gives the site
+a clean one gives.
 """
 from __future__ import annotations
 
