@@ -125,6 +125,7 @@ def test_every_kind_and_field_is_in_the_configuration_as_declared(built_real_sit
 def test_patterns_and_formats_match_what_the_build_accepts():
     config = cms_config(KINDS, "hand-in-health/website")
     assert config["backend"] == {"name": "github", "repo": "hand-in-health/website", "branch": "main"}
+    assert config["output"] == {"omit_empty_optional_fields": True}, "blank optional fields left out, not ''"
     signed = cms_config(KINDS, "hand-in-health/website", "https://auth.example.workers.dev")
     assert signed["backend"]["base_url"] == "https://auth.example.workers.dev"
     locations = {f["name"]: f for f in _items(next(c for c in config["collections"] if c["name"] == "locations"))}
