@@ -29,6 +29,7 @@ from .errors import SiteError
 from .markup import MarkdownRenderer, MarkdownResult
 from .models import TocEntry
 from .pipeline import Reuse
+from .uptodate import ignore_in_git
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "markdown.sqlite3"
@@ -82,7 +83,7 @@ class MarkdownCache:
             return
         try:
             self.path.parent.mkdir(exist_ok=True)
-            _ignore_in_git(self.path.parent)
+            ignore_in_git(self.path.parent)
             db = self._open_for_writing()
             try:
                 with db:
@@ -140,12 +141,6 @@ def _decode(value: str) -> MarkdownResult | None:
                               tuple(components))
     except (ValueError, TypeError):
         return None
-
-
-def _ignore_in_git(folder: Path) -> None:
-    marker = folder / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# Made by sitegen: a cache of build results, safe to delete.\n*\n", encoding="utf-8")
 
 
 class CachedReuse(Reuse):

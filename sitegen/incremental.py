@@ -251,6 +251,10 @@ class IncrementalBuilder(Reuse):
         # One at a time, through the cache: a rebuild converts only what changed.
         return [self.convert(markdown, *job) for job in jobs]
 
+    def render_all(self, render_route: Callable[[int], tuple], count: int) -> list[tuple]:
+        # In this process: the pages it renders are kept for the next build.
+        return [render_route(index) for index in range(count)]
+
     def render_partial(self, template: jinja2.Template, variables: dict) -> str:
         if self._partials is not None and template.name not in self._partials:
             self._partials.append(template.name)
