@@ -152,6 +152,9 @@ def cms_config(kinds: tuple[Collection, ...], repository: str | None, auth_url: 
     return {
         "backend": backend,
         "media_folder": MEDIA_FOLDER, "public_folder": PUBLIC_FOLDER,
+        # An optional field left blank is left out, as a hand edit would: the build reads a missing
+        # field as its default, but `location: ''` as an empty slug, an error.
+        "output": {"omit_empty_optional_fields": True},
         "collections": [_collection(kind, by_name) for kind in kinds],
     }
 
