@@ -66,7 +66,7 @@ from .problempage import problems_page
 from .templating import TEMPLATE_DIR
 from .writer import UnsafeOutput, check_output_location
 
-DEBOUNCE_MS = 50  # how long the sources must be quiet before a rebuild
+DEBOUNCE_MS = 15  # how long the sources must be quiet before a rebuild: an editor's save takes well under that
 SOURCE_FOLDERS = ("content", TEMPLATE_DIR, STATIC_DIR)
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules"})
 WARNINGS_URL = "/_preview/warnings/"  # no page of the site can have it: file names start with a letter or digit
