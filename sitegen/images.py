@@ -15,14 +15,13 @@ The original itself is never published. The build publishes, next to its address
 Encoding is the slow part, so variants are kept in a cache folder (by default
 .cache/images/ in the site folder) under the hash of the original's bytes: an
 unchanged photo is never encoded again, and new ones are encoded on all cores.
-Pillow holds the GIL while it compresses a PNG (a share card), so many files
-are made in forked worker processes, started and stopped as those that
-convert Markdown are (parallel.py); a few, in threads.
+Photos are encoded in threads: Pillow lets go of the GIL while it scales an
+image and writes a JPEG. It holds the GIL while it compresses a PNG, so share
+cards are drawn in forked worker processes when there are many (parallel.py).
 """
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
 import os
 import time
@@ -44,8 +43,6 @@ ENCODER_VERSION = "1"  # change when the encoding changes, so cached variants ar
 DECORATIVE = "decorative"  # alt text that marks an image as decoration (published with alt="")
 SOCIAL_SIZE = (1200, 630)  # Open Graph / Twitter card image
 EXIF_ORIENTATION = 0x0112
-MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
-CHUNK_SIZE = 8  # share cards handed to a worker at a time
 _NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # file and folder names, as for pages
 
 
@@ -203,12 +200,19 @@ class ImageLibrary:
         if not jobs and not makers:
             return 0
         self.cache.mkdir(parents=True, exist_ok=True)
-        photos = [lambda job=job: self._encode_one(*job) for job in jobs]
-        files = [lambda path=path, make=make: _write_atomic(path, make) for path, make in makers]
-        for problem in _run_all(photos, files):
+        # Imported here, not at the top: parallel.py needs markup.py, which needs this module.
+        from .parallel import map_in_workers
+
+        problems = []
+        if jobs:
+            with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as threads:
+                problems += threads.map(lambda job: _run(lambda: self._encode_one(*job)), jobs)
+        # Not threads for share cards: compressing a PNG holds the GIL.
+        problems += map_in_workers(lambda index: _run(lambda: _write_atomic(*makers[index])), range(len(makers)))
+        for problem in problems:
             if problem:
                 errors.add(*problem)
-        return len(photos) + len(files)
+        return len(jobs) + len(makers)
 
     def _encode_one(self, photo: Photo, variants: list[Variant]) -> None:
         """Decode the original once; scale it once per size, largest first, each from the last."""
@@ -282,49 +286,6 @@ def picture_markup(photo: Photo, alt: str, sizes: str = "100vw", eager: bool = F
         f'<img{class_attr} src="{src}" srcset="{fallback_set}" sizes="{sizes}" '
         f'width="{img.width}" height="{img.height}" alt="{escape_attribute(alt)}"{loading} decoding="async">'
         f'</picture>')
-
-
-def _run_all(photos: list, files: list) -> list:
-    """Run every task (a function of no arguments) on all cores; returns what `_run` says of each.
-
-    `photos` take a second or so each, `files` (share cards) a few milliseconds.
-    """
-    # Imported here, not at the top: parallel.py needs markup.py, which needs this module.
-    from .parallel import _signals_held, can_fork, worker_count
-
-    tasks = photos + files
-    workers = min(worker_count(), len(tasks))
-    if len(tasks) < MIN_FILES_FOR_WORKERS or workers < 2 or not can_fork():
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
-            return list(threads.map(_run, tasks))
-    pool = None
-    try:
-        # Forked workers inherit the tasks (closures, which cannot be pickled); only indices go out.
-        with _signals_held():  # see parallel.convert_all
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_task_worker,
-                                                            initargs=(tasks, os.getpid()))
-        # Each photo goes to the first free worker; cards go in chunks, which costs less per card.
-        slow = pool.map_async(_run_in_worker, range(len(photos)), chunksize=1)
-        quick = pool.map_async(_run_in_worker, range(len(photos), len(tasks)), chunksize=CHUNK_SIZE)
-        return slow.get() + quick.get()
-    finally:
-        if pool is not None:
-            pool.terminate()  # stops the workers at once, also when the build is interrupted
-
-
-_worker_tasks: list = []  # set in each worker process by _start_task_worker; never used in the parent
-
-
-def _start_task_worker(tasks: list, parent: int) -> None:
-    from .parallel import _start_worker
-
-    _start_worker(None, parent)  # signals and lifetime as for a Markdown worker; it needs no converter
-    global _worker_tasks
-    _worker_tasks = tasks
-
-
-def _run_in_worker(index: int):
-    return _run(_worker_tasks[index])
 
 
 def _run(task):

@@ -301,12 +301,12 @@ def test_a_new_card_version_gives_every_card_a_new_name(monkeypatch):
 
 def test_many_new_cards_are_drawn_in_worker_processes(tmp_path):
     from sitegen.errors import ErrorCollector
-    from sitegen.images import MIN_FILES_FOR_WORKERS, ImageLibrary
-    from sitegen.parallel import can_fork, worker_count
+    from sitegen.images import ImageLibrary
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
 
     library = ImageLibrary(tmp_path, tmp_path / "cache")
     cards = social.ShareCards("Clinic", "Tagline", Colours)
-    titles = [f"Page number {number}" for number in range(MIN_FILES_FOR_WORKERS)]
+    titles = [f"Page number {number}" for number in range(MIN_DOCUMENTS_FOR_WORKERS // 2)]
     for number, title in enumerate(titles):
         card = cards.card_for(f"/page-{number}/", title)
         library.add_generated(card.url, card.cache_name, card.draw)

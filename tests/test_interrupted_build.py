@@ -128,28 +128,29 @@ def test_stopping_a_build_stops_its_workers_quietly(tmp_path, how):
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 @pytest.mark.parametrize("how", STOPS)
 def test_stopping_a_build_while_it_draws_share_cards_stops_its_workers_quietly(tmp_path, how):
-    from sitegen.images import MIN_FILES_FOR_WORKERS
-    from sitegen.parallel import can_fork, worker_count
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
     if worker_count() < 2 or not can_fork():
         pytest.skip("the build uses worker processes only with two cores or more and fork")
     site = copy_fixture_site(tmp_path / "site")
-    _add_pages(site, MIN_FILES_FOR_WORKERS + 300)
+    _add_pages(site, MIN_DOCUMENTS_FOR_WORKERS + 300)
     command = [sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)]
     first = subprocess.run(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "first")},
                            capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     before = snapshot(site / "output")
-    # Markdown comes from the cache of the first build; the empty image cache leaves every card to draw,
-    # so the only workers the build starts are those that draw cards.
+    # The empty image cache leaves every card to draw. Once the first is in it, the build's
+    # workers are those that draw cards (those that convert and render pages have ended).
+    cards = tmp_path / "empty" / "images"
     process = subprocess.Popen(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "empty")},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         workers: list[int] = []
         while not workers and process.poll() is None and time.monotonic() < deadline:
-            workers = _workers_of(process.pid)
-            time.sleep(0.005)
-        assert workers, "the build never started worker processes"
+            if cards.is_dir() and any(cards.glob("card-*.png")):
+                workers = _workers_of(process.pid)
+            time.sleep(0.002)
+        assert workers, "the build never drew cards in worker processes"
         if how == "ctrl-c":
             os.killpg(process.pid, signal.SIGINT)
         else:
@@ -162,6 +163,7 @@ def test_stopping_a_build_while_it_draws_share_cards_stops_its_workers_quietly(t
     assert process.returncode == STOPS[how], err
     if how != "SIGKILL":
         assert err.strip() == "Interrupted; the output folder was left as it was."
+    assert len(list(cards.glob("card-*.png"))) < len(list((site / "output" / "images" / "social").glob("*.png")))
     assert snapshot(site / "output") == before
     deadline = time.monotonic() + 10
     while _running(workers) and time.monotonic() < deadline:
@@ -169,11 +171,11 @@ def test_stopping_a_build_while_it_draws_share_cards_stops_its_workers_quietly(t
     assert _running(workers) == [], "worker processes outlived the build"
     # A card in the cache is whole (written under a temporary name, then renamed), and the next build
     # draws the others.
-    for card in (tmp_path / "empty" / "images").glob("card-*.png"):
+    for card in cards.glob("card-*.png"):
         with Image.open(card) as image:
             image.load()
     again = subprocess.run(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "empty")},
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
-    assert len(list((tmp_path / "empty" / "images").glob("card-*.png"))) == \
-        len(list((site / "output" / "images" / "social").glob("*.png"))) > MIN_FILES_FOR_WORKERS + 300
+    assert len(list(cards.glob("card-*.png"))) == \
+        len(list((site / "output" / "images" / "social").glob("*.png"))) > MIN_DOCUMENTS_FOR_WORKERS + 300
