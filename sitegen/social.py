@@ -149,7 +149,10 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
+    """#rrggbb or #rgb (the forms the configuration accepts) as numbers."""
     value = color.lstrip("#")
+    if len(value) == 3:
+        value = "".join(digit * 2 for digit in value)
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 

@@ -292,6 +292,15 @@ def test_share_cards_show_the_brand_colours_their_own_title_and_the_same_footer(
     assert drawn["short"].crop(footer).tobytes() == drawn["long"].crop(footer).tobytes()  # name and tagline
 
 
+def test_a_card_takes_colours_written_with_three_digits(tmp_path):
+    class Short:
+        primary, primary_text, accent = "#135", "#fff", "#a42"
+
+    social.ShareCards("Clinic", "Tagline", Short).card_for("/x/", "Title").draw(tmp_path / "card.png")
+    with Image.open(tmp_path / "card.png") as card:
+        assert card.convert("RGB").getpixel((10, 10)) == (0x11, 0x33, 0x55)
+
+
 def test_a_new_card_version_gives_every_card_a_new_name(monkeypatch):
     before = social.ShareCards("Clinic", "Tagline", Colours).card_for("/x/", "Title")
     monkeypatch.setattr(social, "CARD_VERSION", social.CARD_VERSION + "-next")
