@@ -197,7 +197,7 @@ def _run(argv: list[str]) -> int:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews
 
-            return serve(options, args.host, args.port, args.open, debug=args.debug)
+            return serve(options, args.host, args.port, args.open, debug=args.debug, use_cache=not args.no_cache)
         return _build(options, output, state, write=args.command == "build", use_cache=not args.no_cache,
                       strict=args.strict, fingerprint=fingerprint)
     except KeyboardInterrupt:

@@ -312,14 +312,15 @@ class IncrementalBuilder(Reuse):
             self._partials.append(template.name)
         return super().render_partial(template, variables)
 
-    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
+    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
+               finish: Callable[[str], str] | None = None) -> str:
         if not self.keep_pages:
-            return super().render(template, route, page, site_context)
+            return super().render(template, route, page, site_context, finish)
         key = self._page_key(template, route, page, site_context)
         cached = self._pages.get(route.url)
         if key is not None and cached is not None and cached[0] == key:
             return cached[1]
-        page_html = super().render(template, route, page, site_context)
+        page_html = super().render(template, route, page, site_context, finish)
         self.rendered.append(route.url)
         if key is None:
             self._pages.pop(route.url, None)

@@ -141,8 +141,11 @@ class Reuse:
         """Render a component's template for a directive in Markdown."""
         return template.render(variables)
 
-    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
-        return render_page(template, route, page, site_context)
+    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
+               finish: Callable[[str], str] | None = None) -> str:
+        """The page's text, passed through `finish` (the page policy, for HTML) if given."""
+        page_text = render_page(template, route, page, site_context)
+        return finish(page_text) if finish else page_text
 
     def render_all(self, render_route: Callable[[int], tuple], count: int) -> list[tuple]:
         """render_route(index) for every route; a clean build spreads the pages over the cores."""
@@ -260,14 +263,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), today,
                          shares.get(route.url))
         try:
-            html = reuse.render(templates[route.template], route, page, site_context)
+            html = reuse.render(templates[route.template], route, page, site_context,
+                                policy.apply if route.is_html else None)
         except Exception as exc:  # a template may raise anything; report it at its line
             if isinstance(exc, RecursionError):
                 runaway.add(route.template)
             return None, template_error(exc, root, route.url), None
         if not route.is_html:
             return html, None, None
-        html = policy.apply(html)
         return html, None, page_facts(html, layouts) if read_facts else None
 
     rendered: dict[str, tuple[Route, str]] = {}

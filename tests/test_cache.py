@@ -196,3 +196,23 @@ def test_the_command_line_after_random_changes_writes_what_a_clean_build_writes(
         if cached.code == 0:
             assert snapshot(root / "output") == snapshot(clean_root / "output"), f"after '{what}'"
         shutil.rmtree(clean_root)
+
+
+def test_the_preview_starts_from_what_a_build_converted(fixture_site, monkeypatch):
+    assert run_build(fixture_site).code == 0
+    converted = []
+    original = MarkdownRenderer.convert
+
+    def counting(self, text, source, first_line):
+        converted.append((source, text))
+        return original(self, text, source, first_line)
+
+    monkeypatch.setattr(MarkdownRenderer, "convert", counting)
+    IncrementalBuilder(BuildOptions(fixture_site, drafts=True, serving=True), store=MarkdownCache(fixture_site)).build()
+    from_store = list(converted)
+    converted.clear()
+    IncrementalBuilder(BuildOptions(fixture_site, drafts=True, serving=True)).build()
+    assert len(from_store) < len(converted)
+    # What it converted again reads the site (directives, data words), or is a draft the build left out.
+    for source, text in from_store:
+        assert ":::" in text or "{{" in text or "draft: true" in (fixture_site / source).read_text(encoding="utf-8"), source
