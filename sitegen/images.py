@@ -200,6 +200,7 @@ class ImageLibrary:
         if not jobs and not makers:
             return 0
         self.cache.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.cache)
         # Imported here, not at the top: parallel.py needs markup.py, which needs this module.
         from .parallel import map_in_workers
 
@@ -315,6 +316,29 @@ def _save(image, variant: Variant, icc, target: Path) -> None:
         resized.save(target, "WEBP", quality=QUALITY["webp"], method=4, **options)
     else:
         resized.save(target, "PNG", optimize=True, **options)
+
+
+def _remove_leftovers(cache: Path) -> None:
+    """Delete the temporary files of builds that were killed while writing them (_write_atomic)."""
+    for path in cache.glob(".*.tmp"):
+        pid = path.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    """True while process `pid` runs; a killed worker nobody has reaped yet (a zombie) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): it answered, so it runs
 
 
 def _write_atomic(path: Path, make) -> None:

@@ -179,3 +179,4 @@ def test_stopping_a_build_while_it_draws_share_cards_stops_its_workers_quietly(t
     assert again.returncode == 0, again.stderr
     assert len(list(cards.glob("card-*.png"))) == \
         len(list((site / "output" / "images" / "social").glob("*.png"))) > MIN_DOCUMENTS_FOR_WORKERS + 300
+    assert list(cards.glob(".*.tmp")) == [], "the temporary files of the killed workers were left behind"
