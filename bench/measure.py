@@ -3,9 +3,13 @@
 `resource.getrusage(RUSAGE_CHILDREN)` only keeps the largest child ever
 waited for, and tracemalloc sees only Python objects of one process, so
 neither measures a build that forks workers. Here /proc is polled while the
-command runs and the resident memory of the process and all its
-descendants is added up; the largest sum is the peak. Where /proc is absent
-the figure falls back to the largest single child's max RSS.
+command runs and the memory of the process and all its descendants is added
+up; the largest sum is the peak. Each process counts with its proportional
+set size (PSS, /proc/PID/smaps_rollup): a page shared by a parent and the
+workers it forked counts once in all, not once per process, as resident sizes
+would count it. Where PSS cannot be read a process counts with its resident
+size; where /proc is absent the figure falls back to the largest single
+child's max RSS. Every tool in a comparison is measured the same way.
 """
 from __future__ import annotations
 
@@ -48,19 +52,32 @@ def _rss_by_parent() -> tuple[dict[int, list[int]], dict[int, int]]:
     return children, rss
 
 
+def _pss(pid: int) -> int | None:
+    """Proportional set size of `pid` in bytes, or None where the kernel does not tell."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def tree_rss(root: int) -> int:
-    """Bytes resident in `root` and all its descendants now."""
+    """Bytes of memory used by `root` and all its descendants now (PSS where readable, else RSS)."""
     children, rss = _rss_by_parent()
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        pss = _pss(pid)
+        total += pss if pss is not None else rss.get(pid, 0)
         stack.extend(children.get(pid, ()))
     return total
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict | None = None, capture: bool = False) -> Run:
-    """Run `command`; wall seconds and the peak RSS of its process tree."""
+    """Run `command`; wall seconds and the peak memory of its process tree."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     # Output goes to a file, not a pipe: a pipe nobody reads fills up and stalls the command.

@@ -12,6 +12,7 @@ of the parent end them without a traceback and leave no orphan behind.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -65,12 +66,17 @@ def map_in_workers(function: Callable[[Item], Result], items: Sequence[Item]) ->
         # Workers are born with Ctrl-C and SIGTERM held back, so neither can
         # reach one before it has chosen how to take them (_start_worker);
         # one that arrives meanwhile is delivered to this process afterwards.
+        # The site's objects are shared with the workers page by page until one of them writes to a
+        # page; the garbage collector's passes would write to every object's header, so each worker
+        # would end up with a copy of the whole site. Frozen objects are left out of its passes.
+        gc.freeze()
         with _signals_held():
             pool = context.Pool(workers, initializer=_start_worker, initargs=(function, os.getpid()))
         return pool.map(_call_in_worker, items, chunksize=CHUNK_SIZE)
     finally:
         if pool is not None:
             pool.terminate()  # stops the workers at once, also when the build is interrupted
+        gc.unfreeze()
 
 
 @contextmanager
