@@ -21,6 +21,9 @@ with a converter configured the plain way and compares.
 - `LeanTocExtension` computes the same ids and entries as toc but skips the
   table-of-contents HTML the site never uses (it renders its own "On this
   page" list from the entries), unless the text holds toc's `[TOC]` marker.
+- `LeanMarkdown` is Python-Markdown's converter with two lookups it makes
+  for every block and element read from sets fixed for the document: the
+  block processors in their order, and the block-level tag names.
 - `LeanInlineExtension` runs the inline patterns as Python-Markdown does, but
   does not try a pattern on a text that lacks the character its regex needs
   (a link needs '[', emphasis '*' or '_'): such a search finds nothing, so
@@ -33,7 +36,9 @@ import html
 import re
 from dataclasses import dataclass
 
+import markdown
 from markdown import inlinepatterns, util
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension, smarty
 from markdown.extensions.toc import (TocExtension, TocTreeprocessor, nest_toc_tokens, remove_fnrefs,
                                      strip_tags, unescape, unique)
@@ -263,3 +268,46 @@ class LeanInlineExtension(Extension):
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(_LeanInlineProcessor(md), "inline", 20)
+
+
+# --- converter -----------------------------------------------------------------
+
+class _LeanBlockParser(BlockParser):
+    _processors = None  # the block processors in their order, while a document is parsed
+
+    def parseDocument(self, lines):
+        self._processors = tuple(self.blockprocessors)
+        try:
+            return super().parseDocument(lines)
+        finally:
+            self._processors = None
+
+    def parseBlocks(self, parent, blocks):
+        """BlockParser's own, without reading the registry again for every block."""
+        processors = self._processors if self._processors is not None else tuple(self.blockprocessors)
+        while blocks:
+            for processor in processors:
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+
+class LeanMarkdown(markdown.Markdown):
+    """Python-Markdown's converter, reading its registries and tag list once per document."""
+
+    def build_parser(self):
+        super().build_parser()
+        self.parser.__class__ = _LeanBlockParser  # the same parser object, its processors bound to it
+        return self
+
+    def convert(self, source: str) -> str:
+        self._block_level = frozenset(self.block_level_elements)
+        return super().convert(source)
+
+    def is_block_level(self, tag) -> bool:
+        if not isinstance(tag, str):
+            return False
+        block_level = getattr(self, "_block_level", None)
+        if block_level is None:  # asked before any document
+            return tag.lower().rstrip("/") in self.block_level_elements
+        return tag.lower().rstrip("/") in block_level

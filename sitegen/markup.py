@@ -28,7 +28,7 @@ from markdown.util import AtomicString
 
 from . import authoring
 from .errors import Problem, SiteError
-from .extensions import Features, LeanInlineExtension, LeanSmartyExtension, LeanTocExtension, features
+from .extensions import Features, LeanInlineExtension, LeanMarkdown, LeanSmartyExtension, LeanTocExtension, features
 from .models import MarkdownOptions, TocEntry
 from .sanitize import check_fragment
 
@@ -314,7 +314,7 @@ class MarkdownRenderer:
         ]
         if needs.smarty:
             extensions.append(LeanSmartyExtension())
-        return markdown.Markdown(extensions=extensions, output_format="html")
+        return LeanMarkdown(extensions=extensions, output_format="html")
 
     def convert(self, text: str, source: str, first_line: int) -> MarkdownResult:
         """Render one document's Markdown; problems come back in the result."""
