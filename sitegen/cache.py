@@ -1,4 +1,6 @@
-"""A persistent cache of Markdown results, so a rebuild converts only what changed.
+"""A persistent store of Markdown results, so a rebuild converts only what changed.
+
+The reuse layer (incremental.py) looks here for what it does not hold in memory.
 
 Stored in `.sitegen-cache/markdown.sqlite3` in the site folder (git-ignored).
 An entry is keyed by a hash of everything its result depends on: the text,
@@ -28,7 +30,7 @@ from . import extensions, markup, sanitize
 from .errors import SiteError
 from .markup import MarkdownRenderer, MarkdownResult
 from .models import TocEntry
-from .pipeline import Reuse
+from .uptodate import ignore_in_git
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "markdown.sqlite3"
@@ -42,6 +44,11 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
+def reads_the_site(text: str) -> bool:
+    """True for Markdown with directives (`:::`) or data words (`{{ }}`): its result depends on more than its text."""
+    return ":::" in text or "{{" in text
+
+
 class MarkdownCache:
     """Markdown results on disk, looked up and stored in batches."""
 
@@ -50,7 +57,7 @@ class MarkdownCache:
         self._versions = json.dumps([FORMAT, sys.version_info[:2], python_markdown.__version__, _code_version()])
 
     def key(self, renderer: MarkdownRenderer, text: str, source: str, first_line: int) -> str | None:
-        if ":::" in text or "{{" in text:
+        if reads_the_site(text):
             return None  # directives and data words read data and templates: always converted
         options = renderer.options
         material = json.dumps([self._versions, options.smart_quotes, options.toc_depth, options.allow_unsafe_html,
@@ -82,7 +89,7 @@ class MarkdownCache:
             return
         try:
             self.path.parent.mkdir(exist_ok=True)
-            _ignore_in_git(self.path.parent)
+            ignore_in_git(self.path.parent)
             db = self._open_for_writing()
             try:
                 with db:
@@ -140,40 +147,3 @@ def _decode(value: str) -> MarkdownResult | None:
                               tuple(components))
     except (ValueError, TypeError):
         return None
-
-
-def _ignore_in_git(folder: Path) -> None:
-    marker = folder / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# Made by sitegen: a cache of build results, safe to delete.\n*\n", encoding="utf-8")
-
-
-class CachedReuse(Reuse):
-    """A clean build that takes Markdown results from the persistent cache when their inputs match.
-
-    New results are kept until `save()`: the command line saves them once the
-    build has an outcome, and not when it refuses to touch anything.
-    """
-
-    def __init__(self, root: Path):
-        self.cache = MarkdownCache(root)
-        self._new: dict[str, MarkdownResult] = {}
-        self._used: set[str] = set()
-
-    def convert_all(self, markdown: MarkdownRenderer, jobs: list[tuple[str, str, int]]) -> list[MarkdownResult]:
-        keys = [self.cache.key(markdown, *job) for job in jobs]
-        cached = self.cache.load([key for key in keys if key])
-        missing = [index for index, key in enumerate(keys) if key not in cached]
-        fresh = super().convert_all(markdown, [jobs[index] for index in missing])
-        results: list[MarkdownResult | None] = [cached.get(key) if key else None for key in keys]
-        for index, result in zip(missing, fresh):
-            results[index] = result
-        self._new.update((keys[index], results[index]) for index in missing if keys[index])
-        self._used.update(key for key in keys if key)
-        return results
-
-    def save(self) -> None:
-        """Store the results this build converted (nothing if it converted none)."""
-        if self._new:
-            self.cache.store(self._new, self._used)
-            self._new = {}

@@ -12,23 +12,32 @@ import signal
 import sys
 import threading
 import tempfile
+import time
 import traceback
 from datetime import date
 from pathlib import Path
 
-from .cache import CachedReuse
+from typing import TYPE_CHECKING
+
+from . import uptodate
 from .errors import PLACEHOLDER, BuildFailed, SiteError
-from .kinds import KINDS
-from .pipeline import BuildOptions, RenderedSite, build_site
-from .scaffold import ScaffoldProblem, create_entry, find_kind
-from .schema import web_address_problem
 from .writer import MARKER, OutputState, UnsafeOutput, check_output_location, legacy_leftovers, write_site
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions, RenderedSite
+
+# The pipeline and its libraries are imported only when there is work to do:
+# a build whose output is already up to date (uptodate.py) never loads them.
+CACHE_DIR = ".sitegen-cache"
+SPARE_OUTPUT = "previous-output"
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 COMMANDS = ("build", "check", "serve", "new")
 
 
 def _base_url(value: str) -> str:
+    from .schema import web_address_problem
+
     problem = web_address_problem(value)
     if problem:
         raise argparse.ArgumentTypeError(f"'{value}' {problem}; write it like https://www.example.com")
@@ -145,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    started = time.perf_counter()
     asks_for_help = any(arg in ("-h", "--help") for arg in argv)
     if not asks_for_help and not any(arg in COMMANDS for arg in argv if not arg.startswith("-")):
         argv.append("build")
@@ -170,6 +180,16 @@ def _run(argv: list[str]) -> int:
             print(f"error: {problem}; nothing was changed", file=sys.stderr)
             return EXIT_USAGE
     cache_dir = os.environ.get("SITEGEN_CACHE_DIR")  # e.g. one image cache shared by several copies of a site
+    fingerprint = _fingerprint(args, cache_dir) if args.command == "build" and not args.no_cache else None
+    if fingerprint is not None and state.kind == "build":
+        report = uptodate.unchanged_build(root / CACHE_DIR, fingerprint, output)
+        if report is not None:
+            if report.warnings:
+                print(report.warnings, file=sys.stderr)
+            print(report.summary(time.perf_counter() - started))
+            return EXIT_OK
+    from .pipeline import BuildOptions
+
     options = BuildOptions(root=root, base_url=args.base_url, drafts=args.drafts or args.command == "serve",
                            serving=args.command == "serve", today=args.today,
                            cache_dir=Path(cache_dir) if cache_dir else None)
@@ -177,9 +197,9 @@ def _run(argv: list[str]) -> int:
         if args.command == "serve":
             from .server import serve  # imported here: livereload is only needed for previews
 
-            return serve(options, args.host, args.port, args.open, debug=args.debug)
+            return serve(options, args.host, args.port, args.open, debug=args.debug, use_cache=not args.no_cache)
         return _build(options, output, state, write=args.command == "build", use_cache=not args.no_cache,
-                      strict=args.strict)
+                      strict=args.strict, fingerprint=fingerprint)
     except KeyboardInterrupt:
         raise  # reported by main()
     except Exception as exc:  # the last line of defence: no traceback unless asked
@@ -191,7 +211,17 @@ def _run(argv: list[str]) -> int:
         return EXIT_CONTENT
 
 
+def _fingerprint(args, cache_dir: str | None) -> str | None:
+    """What the build reads, as uptodate.py digests it, with every option that changes what it makes."""
+    settings = {"base_url": args.base_url, "drafts": args.drafts, "strict": args.strict, "image_cache": cache_dir,
+                "today": (args.today or date.today()).isoformat()}
+    return uptodate.source_fingerprint(args.root, settings)
+
+
 def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
+    from .kinds import KINDS
+    from .scaffold import ScaffoldProblem, create_entry, find_kind
+
     try:
         relative = create_entry(root, find_kind(KINDS, kind_name), slug, today or date.today())
     except ScaffoldProblem as problem:
@@ -202,13 +232,17 @@ def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
 
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True,
-           strict: bool = False) -> int:
-    reuse = CachedReuse(options.root) if use_cache else None
+           strict: bool = False, fingerprint: str | None = None) -> int:
+    from .cache import MarkdownCache
+    from .incremental import IncrementalBuilder
+
+    # One build: Markdown results come from the store on disk; no page is kept for a next build in this process.
+    reuse = IncrementalBuilder(options, store=MarkdownCache(options.root) if use_cache else None, keep_pages=False)
     left_alone = "The output folder was left as it was." if write else "Nothing was written."
     try:
-        site = build_site(options, reuse)
+        site = reuse.build()
     except BuildFailed as failed:
-        if reuse and write:  # the next build, after the fix, converts only what changed
+        if write:  # the next build, after the fix, converts only what changed
             reuse.save()
         print(format_errors(failed.errors, failed.warnings), file=sys.stderr)
         print(left_alone, file=sys.stderr)
@@ -225,16 +259,19 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
                       f"but it also holds files this build would not write, such as {leftovers[0]}; "
                       "if it is only an old build, delete it and build again; nothing was changed", file=sys.stderr)
                 return EXIT_USAGE
+        cache_dir = options.root / CACHE_DIR
+        uptodate.forget_build(cache_dir)  # until the new site is in place
+        # The site before this one is kept in the cache, so the next build writes only what changed.
+        spare = cache_dir / SPARE_OUTPUT if use_cache and not cache_dir.is_symlink() else None
         try:
-            write_site(output, site.pages, site.static_files)
+            write_site(output, site.pages, site.static_files, spare)
         except UnsafeOutput as problem:  # the folder changed since it was checked
             print(f"error: {problem}; nothing was changed", file=sys.stderr)
             return EXIT_USAGE
         except OSError as exc:
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT
-        if reuse:
-            reuse.save()
+        reuse.save()
     else:
         try:
             with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
@@ -242,24 +279,28 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
         except OSError as exc:
             print(f"error: could not write the site to a temporary folder: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_CONTENT
-    if site.warnings:  # once the site is written: a refused output folder is the one thing to say then
-        print(format_errors([], site.warnings), file=sys.stderr)
-    print(_summary(site, f"into {_display(output)}" if write else "checked; nothing written"))
+    warnings = format_errors([], site.warnings) if site.warnings else ""
+    if warnings:  # once the site is written: a refused output folder is the one thing to say then
+        print(warnings, file=sys.stderr)
+    report = _report(site, f"into {_display(output)}" if write else "checked; nothing written", warnings)
+    print(report.summary(site.seconds))
+    if write and use_cache:
+        uptodate.record_build(options.root / CACHE_DIR, fingerprint, output, report)
     return EXIT_OK
 
 
-def _summary(site: RenderedSite, where: str) -> str:
+def _report(site: RenderedSite, where: str, warnings: str) -> uptodate.Report:
     html_files = sum(1 for path in site.pages if path.endswith(".html"))
     assets = len(site.static_files) + len(site.pages) - html_files  # static files, sitemap.xml, feed, _headers...
     pages = len([route for route in site.routes if route.is_html]) if site.routes else html_files
     redirects = f"{site.redirects} redirect{'s' if site.redirects != 1 else ''}, " if site.redirects else ""
-    summary = f"{pages} pages, {redirects}{assets} assets {where} in {site.seconds:.2f} s"
+    before = f"{pages} pages, {redirects}{assets} assets {where} in "
     notes = [describe_warnings(site.warnings)] if site.warnings else []
     if site.scheduled:
         count = len(site.scheduled)
         notes.append(f"{_count(count, 'scheduled page')}, {'the next ' if count > 1 else ''}"
                      f"published on {site.scheduled[0].isoformat()}")
-    return f"{summary} ({'; '.join(notes)})" if notes else summary
+    return uptodate.Report(warnings, before, f" ({'; '.join(notes)})" if notes else "")
 
 
 def _display(path: Path) -> str:

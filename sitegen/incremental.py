@@ -1,8 +1,10 @@
-"""Rebuilds for the live preview that redo only what an edit can have changed.
+"""The reuse layer: builds that redo only what a change can have changed.
 
 IncrementalBuilder runs the ordinary pipeline (pipeline.build_site) and
-answers its `Reuse` hooks from what it kept of earlier builds. Each result is
-kept with everything it was computed from, and reused while that is unchanged:
+answers its `Reuse` hooks from what it kept of earlier builds: in memory for
+the live preview, and for Markdown also on disk (cache.py) for `python
+build.py`. Each result is kept with everything it was computed from, and
+reused while that is unchanged:
 
 - a Document: the bytes of its Markdown file;
 - the SiteData: every YAML file a collection declares, the body files they
@@ -25,6 +27,9 @@ Editing one article, for example, re-renders that article and the pages whose
 templates read `articles` (the article list); the link check still runs over
 every page, as in a clean build.
 
+Before any of this, `python build.py` asks uptodate.py whether anything
+changed since the last build at all, and stops at once if not.
+
 OutputFolder keeps output/ equal to the latest site: it writes the files whose
 content differs and deletes the ones that are gone, one atomic rename each.
 """
@@ -43,6 +48,7 @@ from typing import Callable
 import jinja2
 from jinja2 import meta
 
+from .cache import MarkdownCache, reads_the_site
 from .collections import Collection, SiteData
 from .config import CONFIG_FILE
 from .content import document_sections, load_document
@@ -102,10 +108,19 @@ class IncrementalBuilder(Reuse):
     `build()` returns the same RenderedSite (or raises the same BuildFailed)
     as pipeline.build_site(options); afterwards `rendered` lists the URLs whose
     page was rendered again and `converted` counts the Markdown texts converted.
+
+    `store` (cache.MarkdownCache) is the memory kept on disk between runs: Markdown
+    results not held in memory are looked up there, and `save()` adds the new ones.
+    With `keep_pages` (the preview) pages are rendered in this process and kept
+    for the next rebuild; a one-shot build keeps none and renders on every core.
     """
 
-    def __init__(self, options: BuildOptions):
+    def __init__(self, options: BuildOptions, store: MarkdownCache | None = None, keep_pages: bool = True):
         self.options = options
+        self.store = store
+        self.keep_pages = keep_pages
+        self._stored: dict[str, MarkdownResult] = {}  # converted this run, for the store
+        self._store_keys: set[str] = set()  # looked up in the store this run
         self.rendered: list[str] = []
         self.converted = 0
         self._documents: dict[str, _LoadedDocument] = {}
@@ -122,7 +137,8 @@ class IncrementalBuilder(Reuse):
         self._pages: dict[str, tuple[tuple, str]] = {}
         self._config_raw: bytes | None = None
         self._value_keys: dict[str, object] = {}
-        self.page_facts_cache: dict = {}  # what the link check read from each page
+        # What the link check read from each page; a one-shot build reads it where each page is rendered.
+        self.page_facts_cache: dict | None = {} if keep_pages else None
         self.placeholder_cache: dict = {}  # the example values found in each source
         self.photo_digests: dict = {}  # photo file -> (size, time, content hash), so photos are not hashed again
 
@@ -248,20 +264,63 @@ class IncrementalBuilder(Reuse):
         return cached.result
 
     def convert_all(self, markdown: MarkdownRenderer, jobs: list[tuple[str, str, int]]) -> list[MarkdownResult]:
-        # One at a time, through the cache: a rebuild converts only what changed.
-        return [self.convert(markdown, *job) for job in jobs]
+        """Results held in memory, then those in the store; the rest converted, on every core where it pays.
+
+        Texts with directives or data words read the site as they convert, so
+        they are converted here, one at a time, noting what they read.
+        """
+        options = self._markdown[0] if self._markdown else None
+        results: list[MarkdownResult | None] = [None] * len(jobs)
+        plain: list[int] = []
+        for index, (text, source, first_line) in enumerate(jobs):
+            cached = self._conversions.get((source, first_line))
+            if (cached is not None and cached.text == text and cached.options == options
+                    and cached.context == self._directive_context(text, cached.partials)):
+                self._used_conversions[(source, first_line)] = cached
+                results[index] = cached.result
+            elif not reads_the_site(text):
+                plain.append(index)
+        keys = {index: self.store.key(markdown, *jobs[index]) for index in plain} if self.store else {}
+        stored = self.store.load(list(keys.values())) if self.store else {}
+        self._store_keys.update(keys.values())
+        missing = [index for index in plain if keys.get(index) not in stored]
+        fresh = dict(zip(missing, super().convert_all(markdown, [jobs[index] for index in missing])))
+        self.converted += len(missing)
+        for index in plain:
+            text, source, first_line = jobs[index]
+            result = fresh[index] if index in fresh else stored[keys[index]]
+            if index in fresh and index in keys:
+                self._stored[keys[index]] = result
+            self._used_conversions[(source, first_line)] = _Conversion(text, options, (), None, result)
+            results[index] = result
+        return [result if result is not None else self.convert(markdown, *job) for result, job in zip(results, jobs)]
+
+    def save(self) -> None:
+        """Add this run's new Markdown results to the store (nothing without one, or without new results)."""
+        if self.store is not None and self._stored:
+            self.store.store(self._stored, self._store_keys)
+            self._stored = {}
+
+    def render_all(self, render_route: Callable[[int], tuple], count: int) -> list[tuple]:
+        if not self.keep_pages:
+            return super().render_all(render_route, count)  # nothing to keep: every core
+        # In this process: the pages it renders are kept for the next build.
+        return [render_route(index) for index in range(count)]
 
     def render_partial(self, template: jinja2.Template, variables: dict) -> str:
         if self._partials is not None and template.name not in self._partials:
             self._partials.append(template.name)
         return super().render_partial(template, variables)
 
-    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
+    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
+               finish: Callable[[str], str] | None = None) -> str:
+        if not self.keep_pages:
+            return super().render(template, route, page, site_context, finish)
         key = self._page_key(template, route, page, site_context)
         cached = self._pages.get(route.url)
         if key is not None and cached is not None and cached[0] == key:
             return cached[1]
-        page_html = super().render(template, route, page, site_context)
+        page_html = super().render(template, route, page, site_context, finish)
         self.rendered.append(route.url)
         if key is None:
             self._pages.pop(route.url, None)
@@ -277,7 +336,7 @@ class IncrementalBuilder(Reuse):
         `partials` are the component templates the directives rendered, which
         follow from the text and the data.
         """
-        if ":::" not in text and "{{" not in text:  # no directives, no `{{ words }}` from the data
+        if not reads_the_site(text):  # no directives, no `{{ words }}` from the data
             return None
         closures = tuple(self._templates.closure(name) if self._templates else None for name in partials)
         if None in closures:

@@ -1,10 +1,10 @@
-"""Markdown conversion spread over the machine's cores for large sites.
+"""Per-page work (Markdown conversion, page rendering) spread over the machine's cores for large sites.
 
-Python-Markdown costs a few milliseconds a page and holds the GIL, so
-threads do not help; forked worker processes do. Forking shares the
-already-built converter (with its Jinja environment and data, used by
-directives) without pickling it; only the texts go out and the results come
-back. Small sites, and platforms without a safe fork, convert in-process.
+Python-Markdown and Jinja hold the GIL, so threads do not help; forked
+worker processes do. Forking shares what the work reads (the converter with
+its Jinja environment and data, the templates, the site's context) without
+pickling it; only small items go out and the results come back. Small sites,
+and platforms without a safe fork, work in-process.
 
 Stopping the build stops the workers with it: Ctrl-C, SIGTERM and SIGKILL
 of the parent end them without a traceback and leave no orphan behind.
@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 from contextlib import contextmanager
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from .markup import MarkdownRenderer, MarkdownResult
 
@@ -28,7 +28,8 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # Set in each worker process by _start_worker; never used in the parent.
-_worker_converter: MarkdownRenderer | None = None
+_worker_function: Callable | None = None
+Item, Result = TypeVar("Item"), TypeVar("Result")
 
 
 def worker_count() -> int:
@@ -46,9 +47,18 @@ def can_fork() -> bool:
 
 def convert_all(markdown: MarkdownRenderer, jobs: Sequence[tuple[str, str, int]]) -> list[MarkdownResult]:
     """Convert (text, source, first line) jobs, in order, in parallel when it pays."""
-    workers = min(worker_count(), max(1, len(jobs) // CHUNK_SIZE))
-    if len(jobs) < MIN_DOCUMENTS_FOR_WORKERS or workers < 2 or not can_fork():
-        return [markdown.convert(*job) for job in jobs]
+    return map_in_workers(lambda job: markdown.convert(*job), jobs)
+
+
+def map_in_workers(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """[function(item) for item in items], in forked workers when there are enough items to pay.
+
+    `function` reaches the workers by fork, not by pickling; items and
+    results are pickled, so they should be small plain values.
+    """
+    workers = min(worker_count(), max(1, len(items) // CHUNK_SIZE))
+    if len(items) < MIN_DOCUMENTS_FOR_WORKERS or workers < 2 or not can_fork():
+        return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
     pool = None
     try:
@@ -56,8 +66,8 @@ def convert_all(markdown: MarkdownRenderer, jobs: Sequence[tuple[str, str, int]]
         # reach one before it has chosen how to take them (_start_worker);
         # one that arrives meanwhile is delivered to this process afterwards.
         with _signals_held():
-            pool = context.Pool(workers, initializer=_start_worker, initargs=(markdown, os.getpid()))
-        return pool.map(_convert_in_worker, jobs, chunksize=CHUNK_SIZE)
+            pool = context.Pool(workers, initializer=_start_worker, initargs=(function, os.getpid()))
+        return pool.map(_call_in_worker, items, chunksize=CHUNK_SIZE)
     finally:
         if pool is not None:
             pool.terminate()  # stops the workers at once, also when the build is interrupted
@@ -72,7 +82,7 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _start_worker(markdown: MarkdownRenderer, parent: int) -> None:
+def _start_worker(function: Callable, parent: int) -> None:
     # Ctrl-C reaches the whole process group; the parent stops the pool and reports it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent turns SIGTERM into a clean stop; a worker simply ends, silently.
@@ -81,8 +91,8 @@ def _start_worker(markdown: MarkdownRenderer, parent: int) -> None:
     if os.getppid() != parent:  # the parent died before we could ask to follow it
         os._exit(0)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    global _worker_converter
-    _worker_converter = markdown
+    global _worker_function
+    _worker_function = function
 
 
 def _end_with_parent() -> None:
@@ -96,5 +106,5 @@ def _end_with_parent() -> None:
         pass
 
 
-def _convert_in_worker(job: tuple[str, str, int]) -> MarkdownResult:
-    return _worker_converter.convert(*job)
+def _call_in_worker(item):
+    return _worker_function(item)

@@ -7,11 +7,13 @@ could load, as long as what is missing cannot cause false alarms (a link to a
 page whose front matter is broken is not reported as broken).
 
 The expensive steps (loading documents and data, compiling templates,
-converting Markdown, rendering a page) go through a `Reuse` object. The one
-used by `build` and `check` computes everything; the live preview passes an
-IncrementalBuilder (incremental.py) that hands back earlier results whose
-inputs have not changed. Either way the stages below run in the same order on
-the same inputs, so both give the same site.
+converting Markdown, rendering a page) go through a `Reuse` object. This
+module's own computes everything; the reuse layer, incremental.py's
+IncrementalBuilder, is the one place that decides "computed before, from the
+same inputs: reuse". `build` and `check` use it with the Markdown results kept
+on disk, the live preview with everything kept in memory. Either way the stages
+below run in the same order on the same inputs, so every build gives the site
+a clean one gives.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import jinja2
 from markupsafe import escape
 
 from .assets import fingerprint
-from .checks import check_pages, page_ids
+from .checks import PageFacts, check_pages, page_facts, page_ids
 from .cms import CMS_SCRIPT, admin_files
 from .collections import Collection, SiteData, collection_routes, document_context, load_collections
 from .components import ComponentRenderer
@@ -38,7 +40,7 @@ from .kinds import DATA_DIR, KINDS
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .media import check_data_images, check_page_images, place_images, plan_share_images
 from .models import Document, MarkdownOptions, NavItem, SiteConfig
-from .parallel import convert_all
+from .parallel import convert_all, map_in_workers
 from .placeholders import scan_sources
 from .policy import PagePolicy
 from .redirects import REDIRECTS_FILE, check_redirects, check_target_fragments, load_redirects, render_redirect_pages
@@ -139,8 +141,15 @@ class Reuse:
         """Render a component's template for a directive in Markdown."""
         return template.render(variables)
 
-    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict) -> str:
-        return render_page(template, route, page, site_context)
+    def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
+               finish: Callable[[str], str] | None = None) -> str:
+        """The page's text, passed through `finish` (the page policy, for HTML) if given."""
+        page_text = render_page(template, route, page, site_context)
+        return finish(page_text) if finish else page_text
+
+    def render_all(self, render_route: Callable[[int], tuple], count: int) -> list[tuple]:
+        """render_route(index) for every route; a clean build spreads the pages over the cores."""
+        return map_in_workers(render_route, range(count))
 
 
 def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSite:
@@ -238,23 +247,41 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         raise failed()
     shares = plan_share_images(list(plan), images, config)
 
-    rendered: dict[str, tuple[Route, str]] = {}
     policy = PagePolicy()  # every page forbids script; inline styles allowed by their hashes
-    seen_template_errors: set[tuple[str, int, str]] = set()
     runaway: set[str] = set()  # templates that recursed without end: slow to hit, once is enough
-    for route in plan:
+    routes = list(plan)
+    # What the link check reads from each page is read where the page is rendered (on every core),
+    # unless the reuse layer keeps it between builds.
+    read_facts = reuse.page_facts_cache is None
+    layouts: dict = {}
+
+    def render_route(index: int) -> tuple[str | None, SiteError | None, PageFacts | None]:
+        route = routes[index]
         if route.template in runaway:
-            continue
+            return None, None, None
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), today,
                          shares.get(route.url))
         try:
-            html = reuse.render(templates[route.template], route, page, site_context)
-            rendered[route.url] = (route, policy.apply(html) if route.is_html else html)
+            html = reuse.render(templates[route.template], route, page, site_context,
+                                policy.apply if route.is_html else None)
         except Exception as exc:  # a template may raise anything; report it at its line
             if isinstance(exc, RecursionError):
                 runaway.add(route.template)
-            error = template_error(exc, root, route.url)
+            return None, template_error(exc, root, route.url), None
+        if not route.is_html:
+            return html, None, None
+        return html, None, page_facts(html, layouts) if read_facts else None
+
+    rendered: dict[str, tuple[Route, str]] = {}
+    facts_cache = {} if read_facts else reuse.page_facts_cache
+    seen_template_errors: set[tuple[str, int, str]] = set()
+    for route, (html, error, facts) in zip(routes, reuse.render_all(render_route, len(routes))):
+        if html is not None:
+            rendered[route.url] = (route, html)
+            if facts is not None:
+                facts_cache[html] = facts
+        elif error is not None:
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
             if key not in seen_template_errors:
                 seen_template_errors.add(key)
@@ -268,7 +295,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
 
     def check(into: ErrorCollector) -> None:
         check_pages(rendered, {"/" + relative for relative in static_files}, into,
-                    config_links=_navigation_lines(root, _config_links(config)), facts_cache=reuse.page_facts_cache,
+                    config_links=_navigation_lines(root, _config_links(config)), facts_cache=facts_cache,
                     unpublished=unpublished, already_reported=images.reported,
                     renamed={original: url for original, url in asset_url.published if url != original},
                     locate=lambda needle, template_file: _template_line(root, needle, template_file))

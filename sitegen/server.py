@@ -57,6 +57,7 @@ from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError
 
 from .cli import EXIT_OK, EXIT_USAGE, describe_warnings, format_errors
+from .cache import MarkdownCache
 from .config import CONFIG_FILE
 from .errors import BuildFailed, SiteError
 from .incremental import IncrementalBuilder, OutputFolder, is_editor_file
@@ -66,7 +67,7 @@ from .problempage import problems_page
 from .templating import TEMPLATE_DIR
 from .writer import UnsafeOutput, check_output_location
 
-DEBOUNCE_MS = 50  # how long the sources must be quiet before a rebuild
+DEBOUNCE_MS = 15  # how long the sources must be quiet before a rebuild: an editor's save takes well under that
 SOURCE_FOLDERS = ("content", TEMPLATE_DIR, STATIC_DIR)
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules"})
 WARNINGS_URL = "/_preview/warnings/"  # no page of the site can have it: file names start with a letter or digit
@@ -87,8 +88,9 @@ class PreviewServer:
     """
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
-                 debug: bool = False, log: Callable[[str], None] | None = None):
+                 debug: bool = False, log: Callable[[str], None] | None = None, use_cache: bool = True):
         self.options = options
+        self.use_cache = use_cache
         self.root = options.root.resolve()
         self.output = output = self.root / PREVIEW_DIR
         self.host = host
@@ -97,7 +99,7 @@ class PreviewServer:
         self.problems: list[SiteError] | None = None
         self.warnings: list[SiteError] = []  # of the latest build, failed or not
         self._log = log or (lambda text: print(text, flush=True))
-        self._builder = IncrementalBuilder(options)
+        self._builder = _builder(options, use_cache)
         self._output_folder = OutputFolder(output)
         self._build_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -180,6 +182,7 @@ class PreviewServer:
             try:
                 site = self._builder.build()
                 touched = self._output_folder.update(site)
+                self._builder.save()  # the Markdown it converted, for `python build.py` and the next preview
             except BuildFailed as failed:
                 self._failed(failed.errors, changed, failed.warnings)
                 return
@@ -188,7 +191,7 @@ class PreviewServer:
                 self._failed([SiteError(str(where), 0, 0, f"could not read or write: {exc.strerror or exc}")], changed)
                 return
             except Exception as exc:  # a bug, not a problem in the sources: start afresh next time
-                self._builder = IncrementalBuilder(self.options)
+                self._builder = _builder(self.options, self.use_cache)
                 self._output_folder = OutputFolder(self.output)
                 if self.debug:
                     traceback.print_exc()
@@ -268,11 +271,17 @@ class PreviewServer:
         return parts == (CONFIG_FILE,) or parts[0] in SOURCE_FOLDERS
 
 
-def serve(options: BuildOptions, host: str, port: int, open_browser: bool, debug: bool = False) -> int:
+def _builder(options: BuildOptions, use_cache: bool) -> IncrementalBuilder:
+    """The preview's reuse layer: everything kept in memory, and Markdown results shared with builds on disk."""
+    return IncrementalBuilder(options, store=MarkdownCache(options.root) if use_cache else None)
+
+
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool, debug: bool = False,
+          use_cache: bool = True) -> int:
     """`python build.py serve`: run the preview until Ctrl-C; returns the exit code."""
     if not debug:
         logging.getLogger("tornado.access").disabled = True
-    server = PreviewServer(options, host, port, debug=debug)
+    server = PreviewServer(options, host, port, debug=debug, use_cache=use_cache)
     in_main_thread = threading.current_thread() is threading.main_thread()
     if in_main_thread:  # `kill` stops the preview as cleanly as Ctrl-C
         previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)

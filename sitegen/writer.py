@@ -17,11 +17,12 @@ import ctypes
 import errno
 import functools
 import os
+import posixpath
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MARKER = ".sitegen-build"
 # The first line proves the folder is ours; the text is harmless if a host publishes it.
@@ -102,35 +103,135 @@ def legacy_leftovers(output: Path, files: set[str]) -> list[str]:
     return sorted(relative for relative in _files_below(output) if relative not in files)
 
 
-def write_site(output: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
+def write_site(output: Path, pages: dict[str, str], static_files: dict[str, Path], spare: Path | None = None) -> None:
     """Write pages (output path -> HTML) and static files (output path -> source) atomically.
 
-    The caller has checked `output` with check_output_location.
+    The caller has checked `output` with check_output_location. With `spare`
+    (a folder on the same file system, owned by the build), the site before
+    the current one is kept there after the swap, and the next build starts
+    its staging folder from it: it writes only the files that differ and
+    deletes only the ones that are gone, instead of writing every file and
+    deleting the whole previous site (thousands of folders, each slow to
+    remove on some file systems).
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _recover(output)
     staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'staging')}{os.getpid()}-", dir=output.parent))
     try:
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        made_dirs = {staging}
-        for relative, source in static_files.items():
-            target = staging / relative
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            shutil.copyfile(source, target)
-        for relative, text in pages.items():
-            target = staging / relative
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            target.write_text(text, encoding="utf-8")
+        if spare is not None and _claim(spare, staging):
+            _update_in_place(staging, pages, static_files)
+        else:
+            _write_fresh(staging, pages, static_files)
         os.chmod(staging, 0o755)
-        _swap_in(staging, output)
+        _swap_in(staging, output, spare)
     except BaseException:
         _remove_ours(staging)
         raise
+
+
+def _write_fresh(staging: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
+    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    made_dirs = {staging}
+    for relative, source in static_files.items():
+        target = staging / relative
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        shutil.copyfile(source, target)
+    for relative, text in pages.items():
+        target = staging / relative
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        target.write_text(text, encoding="utf-8")
+
+
+def _claim(spare: Path, staging: Path) -> bool:
+    """Move the spare site (if there is one, and it is a marked build) to `staging`, the empty folder made for it."""
+    try:
+        if spare.is_symlink() or not spare.is_dir() or not _is_marker(spare / MARKER):
+            return False
+        os.rmdir(staging)
+        try:
+            os.rename(spare, staging)  # atomic: two builds at once cannot both claim it
+            return True
+        except OSError:
+            os.mkdir(staging)
+            return False
+    except OSError:
+        return False
+
+
+def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
+    """Make `staging` (an earlier build) hold exactly this site, touching only what differs.
+
+    Links and anything but plain files and folders are removed, never followed.
+    """
+    wanted = {MARKER: MARKER_TEXT.encode("utf-8"), **{relative: text.encode("utf-8") for relative, text in pages.items()},
+              **static_files}
+    folders = {posixpath.dirname(relative) for relative in wanted} - {""}
+    folders |= {str(parent) for folder in list(folders) for parent in PurePosixPath(folder).parents if str(parent) != "."}
+    files, dirs = _plain_tree(staging)
+    for relative in sorted(files - wanted.keys(), reverse=True):
+        os.unlink(staging / relative)
+    for relative in sorted(dirs - folders, key=lambda name: name.count("/"), reverse=True):
+        shutil.rmtree(staging / relative)  # a plain folder (_plain_tree removed its links), or where a file goes
+    for folder in sorted(folders - dirs, key=lambda name: name.count("/")):
+        target = staging / folder
+        if target.exists() or target.is_symlink():
+            target.unlink()  # a file where the new site has a folder
+        os.mkdir(target)
+    for relative, content in wanted.items():
+        target = staging / relative
+        if relative in files:
+            if isinstance(content, Path):
+                if _same_file_content(content, target):
+                    continue
+            elif _holds(target, content):
+                continue
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_bytes(content)
+
+
+def _plain_tree(folder: Path) -> tuple[set[str], set[str]]:
+    """The plain files and folders below `folder` (relative, '/'-separated); anything else is deleted."""
+    files, dirs = set(), set()
+    pending = [(folder, "")]
+    while pending:
+        current, prefix = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    dirs.add(relative)
+                    pending.append((Path(entry.path), relative + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    files.add(relative)
+                else:
+                    os.unlink(entry.path)
+    return files, dirs
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(content):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == content
+    except OSError:
+        return False
+
+
+def _same_file_content(source: Path, target: Path) -> bool:
+    try:
+        if os.stat(source).st_size != os.stat(target).st_size:
+            return False
+        return source.read_bytes() == target.read_bytes()
+    except OSError:
+        return False
 
 
 def mark_folder(folder: Path) -> None:
@@ -141,7 +242,7 @@ def mark_folder(folder: Path) -> None:
         marker.write_text(MARKER_TEXT, encoding="utf-8")
 
 
-def _swap_in(staging: Path, output: Path) -> None:
+def _swap_in(staging: Path, output: Path, spare: Path | None = None) -> None:
     if not output.exists():
         os.replace(staging, output)
         return
@@ -150,7 +251,7 @@ def _swap_in(staging: Path, output: Path) -> None:
             _is_marker(output / MARKER) or not any(output.iterdir()) or _looks_like_an_old_build(output)):
         raise UnsafeOutput(f"{output} is not a build, so it was not replaced")
     if exchange(staging, output):
-        _remove_ours(staging)  # it now holds the previous site
+        _keep_or_remove(staging, spare)  # it now holds the previous site
         return
     retired = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'old')}{os.getpid()}-", dir=output.parent))
     os.rmdir(retired)
@@ -160,7 +261,20 @@ def _swap_in(staging: Path, output: Path) -> None:
     except BaseException:
         os.replace(retired, output)
         raise
-    _remove_ours(retired)
+    _keep_or_remove(retired, spare)
+
+
+def _keep_or_remove(previous: Path, spare: Path | None) -> None:
+    """Keep the previous site as the spare for the next build, or delete it."""
+    if spare is not None:
+        try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            if not spare.exists() and not spare.is_symlink():
+                os.rename(previous, spare)
+                return
+        except OSError:
+            pass  # another file system, or another build kept one first
+    _remove_ours(previous)
 
 
 # Atomic exchange of two paths -------------------------------------------------------

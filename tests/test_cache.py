@@ -1,16 +1,33 @@
-"""The persistent Markdown cache: a cached build is byte for byte a clean build, whatever happened before."""
+"""The build's memory between runs: a cached build is byte for byte a clean build, whatever happened before.
+
+Three things are kept in .sitegen-cache/: Markdown results (cache.py, used by
+the reuse layer in incremental.py), the record of the last build (uptodate.py)
+and the site before the current one (the writer's spare). Random sequences of
+edits, additions, deletions, template, data and option changes, corrupted
+cache files and hand edits of output/ are each followed by a cached build,
+compared with a clean build in another folder.
+"""
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 
 import pytest
 
 from conftest import copy_fixture_site, run_build, snapshot
 
-from sitegen.cache import CACHE_DIR, CACHE_FILE, CachedReuse, MarkdownCache
+from sitegen.cache import CACHE_DIR, CACHE_FILE, MarkdownCache
 from sitegen.errors import BuildFailed
+from sitegen.incremental import IncrementalBuilder
+from sitegen.markup import MarkdownRenderer
 from sitegen.pipeline import BuildOptions, build_site
+from sitegen.uptodate import MEMO_FILE
+
+
+def cached_builder(root):
+    """What `python build.py` uses: the reuse layer with the Markdown store on disk, keeping no pages."""
+    return IncrementalBuilder(BuildOptions(root), store=MarkdownCache(root), keep_pages=False)
 
 FRAGMENTS = ["It's \"quoted\" -- and 'single'...", "## A heading", "### Another heading {#custom-id}",
              "- one\n- two", "| a | b |\n| --- | --- |\n| 1 | 2 |", "```\ncode 'here'\n```", "Term\n:   definition",
@@ -19,15 +36,15 @@ FRAGMENTS = ["It's \"quoted\" -- and 'single'...", "## A heading", "### Another 
 MISTAKES = ["[a broken link](/no-such-page/)", "<script>alert(1)</script>", "::: no-such-directive"]
 
 
-def _build(root, reuse=None):
+def _build(root, builder=None):
     """Pages, or the errors, of one build (saving what a cached build converted)."""
     try:
-        return build_site(BuildOptions(root), reuse).pages
+        return (builder.build() if builder else build_site(BuildOptions(root))).pages
     except BuildFailed as failed:
         return [str(error) for error in failed.errors]
     finally:
-        if reuse is not None:
-            reuse.save()
+        if builder is not None:
+            builder.save()
 
 
 def _random_body(rng: random.Random, mistakes: bool = True) -> str:
@@ -40,7 +57,7 @@ def _random_body(rng: random.Random, mistakes: bool = True) -> str:
 def _step(rng: random.Random, root, added: list) -> str:
     pages = root / "content" / "pages"
     cache = root / CACHE_DIR / CACHE_FILE
-    choice = rng.choice(["edit", "edit", "add", "delete", "options", "options", "corrupt", "nothing"])
+    choice = rng.choice(["edit", "edit", "add", "delete", "options", "template", "data", "corrupt", "nothing"])
     if choice == "edit":
         path = rng.choice(sorted(pages.glob("*.md")) + sorted((root / "content" / "articles").glob("*.md")))
         front_matter = path.read_text(encoding="utf-8").split("---\n", 2)[1]
@@ -60,6 +77,18 @@ def _step(rng: random.Random, root, added: list) -> str:
         else:
             text = text.replace("smart_quotes: false", "smart_quotes: true")
         config.write_text(text, encoding="utf-8")
+    elif choice == "template":
+        base = root / "templates" / "base.html"
+        text = base.read_text(encoding="utf-8")
+        marker = "<!-- a template change -->"
+        base.write_text(text.replace(marker, "") if marker in text else text.replace("</body>", marker + "</body>"),
+                        encoding="utf-8")
+    elif choice == "data":
+        services = root / "content" / "data" / "services.yaml"
+        text = services.read_text(encoding="utf-8")
+        words = ["Helps injuries heal", "Helps an injury heal"]
+        old, new = (words[0], words[1]) if words[0] in text else (words[1], words[0])
+        services.write_text(text.replace(old, new, 1) if old in text else text, encoding="utf-8")
     elif choice == "corrupt" and cache.exists():
         data = cache.read_bytes()
         how = rng.choice(["truncate", "garbage", "empty"])
@@ -79,37 +108,37 @@ def test_cached_builds_equal_clean_builds_after_random_changes(tmp_path, seed):
                         + _random_body(rng, mistakes=False), encoding="utf-8")
     for _ in range(12):
         what = _step(rng, root, added)
-        cached = _build(root, CachedReuse(root))
+        cached = _build(root, cached_builder(root))
         assert cached == _build(root), f"after '{what}'"
-        assert _build(root, CachedReuse(root)) == cached, f"a second cached build after '{what}'"
+        assert _build(root, cached_builder(root)) == cached, f"a second cached build after '{what}'"
 
 
 def test_unchanged_documents_are_not_converted_again(tmp_path, monkeypatch):
     root = copy_fixture_site(tmp_path / "site")
-    first = _build(root, CachedReuse(root))
+    first = _build(root, cached_builder(root))
     converted = []
-    original = CachedReuse.__mro__[1].convert_all
+    original = MarkdownRenderer.convert
 
-    def counting(self, markdown, jobs):
-        converted.extend(source for _, source, _ in jobs)
-        return original(self, markdown, jobs)
+    def counting(self, text, source, first_line):
+        converted.append(source)
+        return original(self, text, source, first_line)
 
-    monkeypatch.setattr(CachedReuse.__mro__[1], "convert_all", counting)
-    assert _build(root, CachedReuse(root)) == first
+    monkeypatch.setattr(MarkdownRenderer, "convert", counting)
+    assert _build(root, cached_builder(root)) == first
     # Only documents with directives, which read the data and templates, are converted again.
     assert converted and all(":::" in (root / source).read_text(encoding="utf-8") for source in converted)
 
 
 def test_an_old_version_cache_is_set_aside(tmp_path):
     root = copy_fixture_site(tmp_path / "site")
-    _build(root, CachedReuse(root))
+    _build(root, cached_builder(root))
     path = root / CACHE_DIR / CACHE_FILE
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET versions = 'an older sitegen'")
         db.execute("UPDATE results SET value = '[\"<p>stale</p>\", [], []]'")
     db.close()
     assert MarkdownCache(root).load(["anything"]) == {}
-    assert _build(root, CachedReuse(root)) == _build(root)
+    assert _build(root, cached_builder(root)) == _build(root)
 
 
 def test_the_command_line_uses_the_cache_and_no_cache_skips_it(fixture_site):
@@ -137,3 +166,53 @@ def test_a_cache_folder_that_is_a_link_is_not_used(fixture_site, tmp_path):
     (fixture_site / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
     assert run_build(fixture_site).code == 0
     assert list(elsewhere.iterdir()) == []
+
+
+def _hand_edit_output(rng: random.Random, root) -> None:
+    pages = sorted((root / "output").rglob("*.html"))
+    if pages:
+        rng.choice(pages).write_text("edited by hand", encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_command_line_after_random_changes_writes_what_a_clean_build_writes(tmp_path, seed):
+    """`python build.py` with everything it keeps (Markdown store, last-build record, spare site)."""
+    rng = random.Random(seed)
+    root = copy_fixture_site(tmp_path / "site")
+    added: list = []
+    for step in range(10):
+        what = _step(rng, root, added)
+        if rng.random() < 0.2:
+            _hand_edit_output(rng, root)
+            what += " and an output file edited by hand"
+        if rng.random() < 0.2 and (root / CACHE_DIR / MEMO_FILE).exists():
+            (root / CACHE_DIR / MEMO_FILE).write_text(rng.choice(["", "{", "[1, 2]"]), encoding="utf-8")
+            what += " and a broken record"
+        cached = run_build(root)
+        clean_root = tmp_path / f"clean-{step}"
+        shutil.copytree(root, clean_root, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+        clean = run_build(clean_root, "--no-cache")
+        assert (cached.code, cached.err) == (clean.code, clean.err.replace(str(clean_root), str(root))), f"after '{what}'"
+        if cached.code == 0:
+            assert snapshot(root / "output") == snapshot(clean_root / "output"), f"after '{what}'"
+        shutil.rmtree(clean_root)
+
+
+def test_the_preview_starts_from_what_a_build_converted(fixture_site, monkeypatch):
+    assert run_build(fixture_site).code == 0
+    converted = []
+    original = MarkdownRenderer.convert
+
+    def counting(self, text, source, first_line):
+        converted.append((source, text))
+        return original(self, text, source, first_line)
+
+    monkeypatch.setattr(MarkdownRenderer, "convert", counting)
+    IncrementalBuilder(BuildOptions(fixture_site, drafts=True, serving=True), store=MarkdownCache(fixture_site)).build()
+    from_store = list(converted)
+    converted.clear()
+    IncrementalBuilder(BuildOptions(fixture_site, drafts=True, serving=True)).build()
+    assert len(from_store) < len(converted)
+    # What it converted again reads the site (directives, data words), or is a draft the build left out.
+    for source, text in from_store:
+        assert ":::" in text or "{{" in text or "draft: true" in (fixture_site / source).read_text(encoding="utf-8"), source

@@ -16,6 +16,7 @@ from typing import Union
 import pytest
 
 import sitegen.cli
+import sitegen.incremental
 from conftest import run_build, run_cli, run_subprocess, snapshot, strip_warnings
 from htmlparse import parse
 from sitegen.errors import ErrorCollector
@@ -589,7 +590,7 @@ def test_internal_error_is_one_line_without_debug(fixture_site, monkeypatch):
     def explode(options, reuse=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sitegen.cli, "build_site", explode)
+    monkeypatch.setattr(sitegen.incremental, "build_site", explode)
     code, _, err = run_build(fixture_site)
     assert code == 1
     assert "Traceback" not in err
@@ -600,7 +601,7 @@ def test_internal_error_shows_a_traceback_with_debug(fixture_site, monkeypatch):
     def explode(options, reuse=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sitegen.cli, "build_site", explode)
+    monkeypatch.setattr(sitegen.incremental, "build_site", explode)
     code, _, err = run_build(fixture_site, "--debug")
     assert code == 1
     assert "Traceback (most recent call last)" in err

@@ -6,16 +6,26 @@ against the declarations in kinds.py: every kind, every field, its required
 flag, help text, widget and references. Files written the way the CMS writes
 YAML (comments dropped, times, ZIP codes and NO unquoted) must still build.
 Where Chromium is installed, the CMS itself starts with the configuration
-(and, to show the check can fail, reports a broken one).
+(and, to show the check can fail, reports a broken one), and an edit goes
+through it end to end: in "Work with Local Repository" mode, with a folder of
+the browser's private file system holding a copy of the site's sources in
+place of the folder picker, a price is changed and saved in the form; the
+file the CMS wrote must differ from the original by that price alone and
+build, and the service's page must show the new price. One Chromium serves
+the module.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import tarfile
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -125,6 +135,7 @@ def test_every_kind_and_field_is_in_the_configuration_as_declared(built_real_sit
 def test_patterns_and_formats_match_what_the_build_accepts():
     config = cms_config(KINDS, "hand-in-health/website")
     assert config["backend"] == {"name": "github", "repo": "hand-in-health/website", "branch": "main"}
+    assert config["output"] == {"omit_empty_optional_fields": True}, "blank optional fields left out, not ''"
     signed = cms_config(KINDS, "hand-in-health/website", "https://auth.example.workers.dev")
     assert signed["backend"]["base_url"] == "https://auth.example.workers.dev"
     locations = {f["name"]: f for f in _items(next(c for c in config["collections"] if c["name"] == "locations"))}
@@ -211,51 +222,176 @@ def test_files_saved_the_way_the_cms_writes_them_build(tmp_path):
 
 # --- In a browser ----------------------------------------------------------------------------------
 
-def _open_admin(output: Path) -> tuple[str, list[str]]:
-    """The admin page's text once the CMS has started, and the console's policy violations."""
-    from test_page_policy import _QuietHandler, _chromium  # the shared Chromium set-up
-    from functools import partial
-    from http.server import ThreadingHTTPServer
-    import threading
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for this module's tests, each in a context of its own (as in test_browser.py)."""
+    from test_browser import CHROMIUM_ARGS, _chromium, _required  # the shared Chromium set-up
 
-    playwright, chromium = _chromium()
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _required("Playwright for Python is missing: pip install -r requirements-dev.txt")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@contextlib.contextmanager
+def _served(output: Path):
+    """`output` served from 127.0.0.1 by a thread; yields the base URL."""
+    from test_page_policy import _QuietHandler
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    messages: list[str] = []
     try:
-        with playwright.sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page()
-            page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())  # stay offline
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def _offline_page(context):
+    """A page of `context` that reaches nothing but the test's server."""
+    page = context.new_page()
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    return page
+
+
+def _open_admin(browser, output: Path) -> tuple[str, list[str]]:
+    """The admin page's text once the CMS has started, and the console's policy violations."""
+    messages: list[str] = []
+    context = browser.new_context()
+    try:
+        with _served(output) as base:
+            page = _offline_page(context)
             page.on("console", lambda message: messages.append(message.text))
-            page.goto(f"http://127.0.0.1:{server.server_port}/admin/")
+            page.goto(f"{base}/admin/")
             try:
                 page.wait_for_selector("text=/Work with Local Repository|errors in the CMS configuration/",
                                        timeout=15000)
             except Exception:  # the test's assertion below says what the page showed instead
                 pass
             text = page.inner_text("body")
-            browser.close()
     finally:
-        server.shutdown()
+        context.close()
     return text, [m for m in messages if "Content Security Policy" in m and "script-src" in m]
 
 
-def test_the_cms_starts_with_the_generated_configuration(editor_site):
+def test_the_cms_starts_with_the_generated_configuration(browser, editor_site):
     """Sveltia reads /admin/config.yml, finds no error in it and offers to sign in."""
-    text, script_violations = _open_admin(editor_site.output)
+    text, script_violations = _open_admin(browser, editor_site.output)
     assert "Work with Local Repository" in text, text[:500]
     assert "errors in the CMS configuration" not in text
     assert script_violations == []
 
 
-def test_the_cms_rejects_a_broken_configuration(editor_site, tmp_path):
+def test_the_cms_rejects_a_broken_configuration(browser, editor_site, tmp_path):
     """The check above can fail: the CMS shows an error instead of its sign-in for a bad config."""
     output = tmp_path / "output"
     shutil.copytree(editor_site.output, output)
     config = yaml.safe_load((output / "admin" / "config.yml").read_text(encoding="utf-8"))
     del config["backend"]
     (output / "admin" / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    text, _ = _open_admin(output)
+    text, _ = _open_admin(browser, output)
     assert "There are errors in the CMS configuration" in text and "backend" in text, text[:300]
     assert "Work with Local Repository" not in text
+
+
+# --- Editing through the CMS, end to end ---------------------------------------------------------
+
+# "Work with Local Repository" asks for a folder with window.showDirectoryPicker(), a native
+# dialog headless Chromium cannot show. The page gets a folder of the browser's own private file
+# system instead (a real FileSystemDirectoryHandle): the CMS reads and writes it as it would the
+# repository on disk.
+PICK_PRIVATE_FOLDER_JS = """window.showDirectoryPicker = async () =>
+  (await navigator.storage.getDirectory()).getDirectoryHandle('repository');"""
+FOLDER_JS = """async (path, create) => {
+  let folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('repository', {create});
+  for (const name of path.split('/').filter(Boolean)) folder = await folder.getDirectoryHandle(name, {create});
+  return folder;
+}"""
+WRITE_FILES_JS = f"""async (files) => {{
+  const folder = {FOLDER_JS};
+  await folder('.git', true);  // the CMS takes a folder with .git for a repository's root
+  for (const [path, text] of Object.entries(files)) {{
+    const parent = await folder(path.split('/').slice(0, -1).join('/'), true);
+    const writer = await (await parent.getFileHandle(path.split('/').at(-1), {{create: true}})).createWritable();
+    await writer.write(text);
+    await writer.close();
+  }}
+}}"""
+READ_FILE_JS = f"""async (path) => {{
+  const parent = await ({FOLDER_JS})(path.split('/').slice(0, -1).join('/'), false);
+  return (await (await parent.getFileHandle(path.split('/').at(-1))).getFile()).text();
+}}"""
+SERVICES_FILE = "content/data/services.yaml"
+
+
+def _repository_texts(root: Path) -> dict[str, str]:
+    """Relative path -> text of the files the configuration points the CMS at (photos aside)."""
+    files = {"site_config.yaml": (root / "site_config.yaml").read_text(encoding="utf-8")}
+    for path in sorted((root / "content").rglob("*")):
+        if path.suffix in (".md", ".yaml"):
+            files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    return files
+
+
+def _default_session(data: dict, slug: str, minutes: int) -> dict:
+    """The session of `minutes` of service `slug` that applies at every location."""
+    service = next(service for service in data["services"] if service["slug"] == slug)
+    return next(session for session in service["sessions"]
+                if session["minutes"] == minutes and not session.get("location"))
+
+
+def _differences(expected, actual, path: str = "") -> list[str]:
+    """Where two loaded YAML documents differ, as `path: expected -> actual` lines."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return [line for key in dict.fromkeys([*expected, *actual])
+                for line in _differences(expected.get(key, "<missing>"), actual.get(key, "<missing>"), f"{path}.{key}")]
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        return [line for index, (a, b) in enumerate(zip(expected, actual)) for line in _differences(a, b, f"{path}[{index}]")]
+    return [] if expected == actual else [f"{path.lstrip('.')}: {expected!r} -> {actual!r}"]
+
+
+def test_a_price_edited_in_the_cms_is_saved_and_builds(browser, editor_site, tmp_path):
+    """An editor changes a price in the web editor and saves; the file the CMS wrote builds
+    with `python build.py`, and the service's page shows the new price."""
+    original_text = (editor_site.root / SERVICES_FILE).read_text(encoding="utf-8")
+    original = yaml.load(original_text, Loader=CmsLoader)
+    old_price = _default_session(original, "medical-massage", 60)["price"]
+    new_price = old_price + 2
+    # Tall enough that the CMS renders every list item (it draws them as they scroll into view).
+    context = browser.new_context(viewport={"width": 1280, "height": 12000})
+    try:
+        with _served(editor_site.output) as base:
+            page = _offline_page(context)
+            page.add_init_script(PICK_PRIVATE_FOLDER_JS)
+            page.goto(f"{base}/admin/")
+            local = page.get_by_role("button", name="Work with Local Repository")
+            local.wait_for(timeout=15000)
+            page.evaluate(WRITE_FILES_JS, _repository_texts(editor_site.root))
+            local.click()
+            page.wait_for_url(re.compile(r"#/collections/"), timeout=15000)  # the files are read
+            page.goto(f"{base}/admin/#/collections/services/entries/services")
+            price = page.get_by_role("spinbutton", name="Price", exact=True).nth(1)  # medical massage, 60 min
+            price.wait_for(timeout=15000)
+            assert price.input_value() == str(old_price)
+            price.fill(str(new_price))
+            page.get_by_role("button", name="Save", exact=True).click()
+            page.get_by_text(re.compile(r"Entry saved")).wait_for(timeout=15000)  # once the file is written
+            saved_text = page.evaluate(READ_FILE_JS, SERVICES_FILE)
+    finally:
+        context.close()
+    saved = yaml.load(saved_text, Loader=CmsLoader)
+    _default_session(original, "medical-massage", 60)["price"] = new_price
+    assert _differences(original, saved) == [], "the CMS changed the price and nothing else"
+    assert "location: ''" not in saved_text, "optional fields left blank are left out"
+    root = copy_real_site(tmp_path / "site")
+    (root / SERVICES_FILE).write_text(saved_text, encoding="utf-8")
+    site = build_and_parse(root)
+    assert site.result.code == 0, site.result.err
+    table = site.page("/services/medical-massage/").find("table", class_="sessions")
+    prices = {row.find("th").text_content().strip(): row.find("td").text_content().strip()
+              for row in table.find("tbody").find_all("tr")}
+    assert prices["60 minutes"] == f"${new_price}", prices

@@ -1,0 +1,204 @@
+"""Whether output/ already holds the build of exactly these sources, so a build has nothing to do.
+
+After a build that wrote the site, the command line records three things in
+.sitegen-cache/last-build.json: a fingerprint of everything the build read
+(the bytes of every file in content/, templates/ and static/ and of
+site_config.yaml, never their times; the options; the day it was built for;
+the code and library versions), a digest of the listing of what it wrote
+(each output file's name, size, time and inode) and what it printed. A build
+whose fingerprint matches and whose output folder is untouched prints the
+same report and stops. Anything else (an edit, a new day, a file in output/
+changed or deleted by hand, a symbolic link among the sources, a record that
+cannot be read) runs the whole build.
+
+Only the standard library is imported here: deciding costs a few
+milliseconds per thousand pages, less than loading the build's own
+libraries would.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+MEMO_FILE = "last-build.json"
+FORMAT = 1
+SOURCE_FOLDERS = ("content", "templates", "static")
+SOURCE_FILES = ("site_config.yaml",)
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "pillow", "selectolax")
+FONT_FOLDERS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")  # share cards draw with these
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a build printed: its warnings, and its summary line around the seconds it took."""
+
+    warnings: str
+    summary_before_seconds: str
+    summary_after_seconds: str
+
+    def summary(self, seconds: float) -> str:
+        return f"{self.summary_before_seconds}{seconds:.2f} s{self.summary_after_seconds}"
+
+
+def source_fingerprint(root: Path, settings: dict) -> str | None:
+    """A digest of every source file's path and bytes, the settings and the versions; None if it cannot tell.
+
+    A symbolic link makes it unable to tell (what the link leads to may be
+    anywhere in the site), and so does a file that cannot be read.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([FORMAT, settings, _versions()], sort_keys=True, default=str).encode())
+    try:
+        for name in SOURCE_FILES:
+            _add_file(digest, root / name, name)
+        for folder in SOURCE_FOLDERS:
+            if not _add_folder(digest, root / folder, folder):
+                return None
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def output_digest(output: Path) -> str | None:
+    """A digest of the output folder's listing: each file's name, size, modification time and inode."""
+    digest = hashlib.sha256()
+    try:
+        if output.is_symlink() or not output.is_dir():
+            return None
+        pending = [(output, "")]
+        while pending:
+            folder, prefix = pending.pop()
+            with os.scandir(folder) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    relative = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        digest.update(f"d {relative}\n".encode("utf-8", "surrogateescape"))
+                        pending.append((Path(entry.path), relative + "/"))
+                    else:
+                        info = entry.stat(follow_symlinks=False)
+                        digest.update(f"f {relative} {info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n"
+                                      .encode("utf-8", "surrogateescape"))
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def unchanged_build(cache_dir: Path, fingerprint: str | None, output: Path) -> Report | None:
+    """The report of the last build if it was made from `fingerprint` and output/ is as it left it."""
+    if fingerprint is None:
+        return None
+    try:
+        memo = json.loads((cache_dir / MEMO_FILE).read_text(encoding="utf-8"))
+        if memo.get("format") != FORMAT or memo.get("fingerprint") != fingerprint:
+            return None
+        if memo.get("output") != str(output.resolve()) or memo.get("listing") != output_digest(output):
+            return None
+        return Report(*(str(part) for part in memo["report"]))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # no record, or one that cannot be read: build
+
+
+def record_build(cache_dir: Path, fingerprint: str | None, output: Path, report: Report) -> None:
+    """Remember that `output` now holds the build of `fingerprint` (or forget the last one)."""
+    target = cache_dir / MEMO_FILE
+    try:
+        if cache_dir.is_symlink() or target.is_symlink():
+            return  # the cache writes only where it was put
+        listing = output_digest(output)
+        if fingerprint is None or listing is None:
+            target.unlink(missing_ok=True)
+            return
+        cache_dir.mkdir(exist_ok=True)
+        ignore_in_git(cache_dir)
+        temporary = cache_dir / f".{MEMO_FILE}.{os.getpid()}"
+        temporary.write_text(json.dumps({"format": FORMAT, "fingerprint": fingerprint, "output": str(output.resolve()),
+                                         "listing": listing, "report": [report.warnings, report.summary_before_seconds,
+                                                                        report.summary_after_seconds]}),
+                             encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        pass  # without a record the next build simply runs in full
+
+
+def forget_build(cache_dir: Path) -> None:
+    """Drop the record, before anything replaces the output folder it describes."""
+    try:
+        if not cache_dir.is_symlink():
+            (cache_dir / MEMO_FILE).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _add_file(digest, path: Path, relative: str) -> None:
+    if path.is_symlink():
+        raise OSError("a link")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        digest.update(f"missing {relative}\n".encode("utf-8", "surrogateescape"))
+        return
+    digest.update(f"f {relative} {len(data)}\n".encode("utf-8", "surrogateescape"))
+    digest.update(data)
+
+
+def _add_folder(digest, folder: Path, relative: str) -> bool:
+    if folder.is_symlink():
+        return False
+    if not folder.is_dir():
+        digest.update(f"no folder {relative}\n".encode("utf-8", "surrogateescape"))
+        return True
+    pending = [(folder, relative)]
+    while pending:
+        current, prefix = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = f"{prefix}/{entry.name}"
+                if entry.is_symlink():
+                    return False
+                if entry.is_dir():
+                    digest.update(f"d {name}\n".encode("utf-8", "surrogateescape"))
+                    pending.append((Path(entry.path), name))
+                elif entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        data = handle.read()
+                    digest.update(f"f {name} {len(data)}\n".encode("utf-8", "surrogateescape"))
+                    digest.update(data)
+                else:
+                    return False  # a device, a socket, a pipe: not a source the build can read
+    return True
+
+
+def _versions() -> list:
+    """Python, the libraries and every module of this package: a new version of any builds anew."""
+    from importlib import metadata
+
+    code = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        code.update(path.name.encode())
+        code.update(path.read_bytes())
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            versions.append(None)
+    fonts = []
+    for folder in FONT_FOLDERS:
+        for name in ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"):
+            try:
+                info = os.stat(os.path.join(folder, name))
+                fonts.append((folder, name, info.st_size, info.st_mtime_ns))
+            except OSError:
+                pass
+    return [sys.version, code.hexdigest(), versions, fonts]
+
+
+def ignore_in_git(folder: Path) -> None:
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# Made by sitegen: a cache of build results, safe to delete.\n*\n", encoding="utf-8")

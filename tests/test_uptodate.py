@@ -1,0 +1,207 @@
+"""A build with nothing to do, and a writer that touches only what changed.
+
+`python build.py` after no change stops once it has proved that output/ is
+the build of the same sources (uptodate.py): it prints the same report and
+leaves every output file as it was. Any change of a source, an option, the
+day, or of output/ itself runs the whole build again. The writer keeps the
+previous site as a spare and turns it into the next one in place; whatever
+the sequence of sites, the result equals a site written afresh.
+"""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, snapshot
+from sitegen import uptodate
+from sitegen.writer import MARKER, write_site
+from test_output_safety import tree_state
+
+CACHE = ".sitegen-cache"
+
+
+def output_identity(output: Path) -> dict[str, tuple[int, int]]:
+    """Each output file's inode and modification time: equal only if no file was rewritten."""
+    return {path.relative_to(output).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in output.rglob("*") if path.is_file()}
+
+
+def test_a_build_after_no_change_prints_the_same_report_and_rewrites_nothing(fixture_site):
+    first = run_build(fixture_site)
+    assert first.code == 0, first.err
+    before = output_identity(fixture_site / "output")
+    again = run_build(fixture_site)
+    assert again.code == 0
+    assert again.full_err == first.full_err  # the same warnings, in the same order
+    strip_time = lambda text: text.split(" in ")[0] + text.split(" s", 1)[1]  # noqa: E731
+    assert strip_time(again.out) == strip_time(first.out)
+    assert output_identity(fixture_site / "output") == before
+    assert (fixture_site / CACHE / uptodate.MEMO_FILE).is_file()
+
+
+@pytest.mark.parametrize("change", ["source", "template", "output-edited", "output-deleted", "option", "day",
+                                    "no-cache"])
+def test_any_change_builds_again(fixture_site, change):
+    assert run_build(fixture_site, "--today", "2026-11-02").code == 0
+    output = fixture_site / "output"
+    args = ["--today", "2026-11-02"]
+    about = fixture_site / "content" / "pages" / "about.md"
+    if change == "source":
+        about.write_text(about.read_text(encoding="utf-8") + "\nA sentence added later.\n", encoding="utf-8")
+    elif change == "template":
+        base = fixture_site / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "output-edited":
+        (output / "index.html").write_text("changed by hand", encoding="utf-8")
+    elif change == "output-deleted":
+        (output / "sitemap.xml").unlink()
+    elif change == "option":
+        args += ["--base-url", "https://www.hand-in-health.test"]
+    elif change == "day":
+        args = ["--today", "2026-11-03"]
+    elif change == "no-cache":
+        args += ["--no-cache"]
+    before = output_identity(output)
+    result = run_build(fixture_site, *args)
+    assert result.code == 0, result.err
+    assert output_identity(output) != before, "the build did not run"
+    expected = snapshot(output)
+    # What the build wrote is what a build from nothing writes.
+    for name in ("output", CACHE):
+        _remove(fixture_site / name)
+    assert run_build(fixture_site, *args, "--no-cache").code == 0
+    assert snapshot(output) == expected
+    if change == "source":
+        assert "A sentence added later." in (output / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unreadable_or_foreign_record_only_means_a_full_build(fixture_site):
+    assert run_build(fixture_site).code == 0
+    memo = fixture_site / CACHE / uptodate.MEMO_FILE
+    for text in ("", "{", "[]", '{"format": 1, "fingerprint": 3}', "\x00" * 50):
+        memo.write_text(text, encoding="utf-8")
+        before = output_identity(fixture_site / "output")
+        result = run_build(fixture_site)
+        assert result.code == 0 and "Traceback" not in result.full_err
+        assert output_identity(fixture_site / "output") != before
+
+
+def test_a_failed_build_keeps_the_record_of_the_site_still_in_output(fixture_site):
+    assert run_build(fixture_site).code == 0
+    about = fixture_site / "content" / "pages" / "about.md"
+    good = about.read_text(encoding="utf-8")
+    about.write_text(good.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    assert run_build(fixture_site).code == 1
+    about.write_text(good, encoding="utf-8")
+    before = output_identity(fixture_site / "output")
+    assert run_build(fixture_site).code == 0
+    assert output_identity(fixture_site / "output") == before  # back to the sources output/ was built from
+
+
+def test_a_link_among_the_sources_is_never_trusted(tmp_path):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site_config.yaml").write_text("name: x\n", encoding="utf-8")
+    (site / "content" / "a.md").write_text("a", encoding="utf-8")
+    assert uptodate.source_fingerprint(site, {}) is not None
+    (site / "content" / "b.md").symlink_to(site / "content" / "a.md")
+    assert uptodate.source_fingerprint(site, {}) is None
+
+
+def test_the_fingerprint_follows_bytes_not_file_times(tmp_path):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    page = site / "content" / "a.md"
+    page.write_text("one", encoding="utf-8")
+    first = uptodate.source_fingerprint(site, {})
+    stat = page.stat()
+    page.write_text("two", encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time, other bytes
+    assert uptodate.source_fingerprint(site, {}) != first
+    page.write_text("one", encoding="utf-8")
+    assert uptodate.source_fingerprint(site, {}) == first  # a new time alone changes nothing
+    assert uptodate.source_fingerprint(site, {"today": "2026-12-03"}) != first
+
+
+# --- The writer's spare folder ------------------------------------------------------------
+
+def _random_site(rng: random.Random, static: Path) -> tuple[dict[str, str], dict[str, Path]]:
+    names = ["index.html", "a/index.html", "a/b/index.html", "c/index.html", "c", "d/e/f/index.html", "d",
+             "sitemap.xml", "a/b"]
+    pages = {}
+    for name in rng.sample(names, rng.randint(1, len(names))):
+        # A name and a folder of the same name cannot both be in one site.
+        if any(other.startswith(name + "/") or name.startswith(other + "/") for other in pages):
+            continue
+        pages[name] = rng.choice(["<p>one</p>", "<p>two</p>", "<p>three, longer</p>"])
+    assets = {}
+    for index in range(rng.randint(0, 2)):
+        source = static / f"asset{index}-{rng.randint(0, 1)}.css"
+        source.write_text(f"body {{ margin: {index} }}" if "-0" in source.name else "p {}", encoding="utf-8")
+        name = f"css/site{index}.css"
+        if not any(other == "css" or other.startswith("css/") and other != name for other in pages):
+            assets[name] = source
+    return pages, assets
+
+
+def test_a_spare_folder_gives_the_site_a_fresh_write_gives(tmp_path):
+    rng = random.Random(20261202)
+    static = tmp_path / "static"
+    static.mkdir()
+    output, fresh, spare = tmp_path / "out" / "output", tmp_path / "fresh" / "output", tmp_path / "out" / "spare"
+    for step in range(60):
+        pages, assets = _random_site(rng, static)
+        write_site(output, pages, assets, spare)
+        _remove(fresh)
+        write_site(fresh, pages, assets)
+        assert tree_state(output) == tree_state(fresh), f"step {step}"
+        assert (spare / MARKER).is_file() or step == 0
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path):
+    output, spare = tmp_path / "output", tmp_path / "spare"
+    site = {"index.html": "<p>home</p>", "about/index.html": "<p>about</p>"}
+    write_site(output, site, {}, spare)
+    write_site(output, site, {}, spare)  # the first site is now the spare
+    before = output_identity(spare)  # the next build starts from it
+    write_site(output, {**site, "index.html": "<p>home, again</p>"}, {}, spare)
+    after = output_identity(output)
+    assert after["about/index.html"] == before["about/index.html"]
+    assert after["index.html"] != before["index.html"]
+
+
+def test_links_put_into_the_spare_are_removed_not_followed(tmp_path):
+    output, spare, outside = tmp_path / "output", tmp_path / "spare", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not ours", encoding="utf-8")
+    site = {"index.html": "<p>home</p>", "about/index.html": "<p>about</p>"}
+    write_site(output, site, {}, spare)
+    write_site(output, site, {}, spare)
+    _remove(spare / "about")
+    (spare / "about").symlink_to(outside, target_is_directory=True)
+    (spare / "index.html").unlink()
+    (spare / "index.html").symlink_to(outside / "index.html")
+    write_site(output, {"index.html": "<p>new</p>", "about/index.html": "<p>new about</p>"}, {}, spare)
+    assert (outside / "index.html").read_text(encoding="utf-8") == "not ours"
+    assert not (output / "about").is_symlink() and not (output / "index.html").is_symlink()
+    assert (output / "about" / "index.html").read_text(encoding="utf-8") == "<p>new about</p>"
+
+
+def test_a_spare_that_is_not_a_build_is_never_used(tmp_path):
+    output, spare = tmp_path / "output", tmp_path / "spare"
+    spare.mkdir()
+    (spare / "holiday.jpg").write_bytes(b"jpeg")
+    write_site(output, {"index.html": "<p>home</p>"}, {}, spare)
+    write_site(output, {"index.html": "<p>home 2</p>"}, {}, spare)
+    assert (spare / "holiday.jpg").read_bytes() == b"jpeg"
+    assert not (output / "holiday.jpg").exists()
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
