@@ -111,7 +111,7 @@ class MarkdownCache:
 
     def _open_for_writing(self) -> sqlite3.Connection:
         try:
-            db = sqlite3.connect(self.path)
+            db = _connect(self.path)
             if self._stored_versions(db) == self._versions:
                 return db
             db.close()
@@ -119,7 +119,7 @@ class MarkdownCache:
             pass
         # Unreadable or another version: start afresh.
         self.path.unlink(missing_ok=True)
-        db = sqlite3.connect(self.path)
+        db = _connect(self.path)
         with db:
             db.execute("CREATE TABLE meta (versions TEXT NOT NULL)")
             db.execute("INSERT INTO meta VALUES (?)", (self._versions,))
@@ -133,6 +133,14 @@ class MarkdownCache:
         except sqlite3.Error:
             return None
         return row[0] if row else None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    # A cache need not survive a power cut (a damaged one is set aside), so no waiting for the disk:
+    # the preview stores what it converted after every rebuild.
+    db.execute("PRAGMA synchronous = OFF")
+    return db
 
 
 def _encode(result: MarkdownResult) -> str:

@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import lru_cache
 from posixpath import normpath
 from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
@@ -41,6 +42,7 @@ class _Malformed(str):
     """What _resolve returns for a link no browser could follow: why not."""
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its text: the preview's rebuilds resolve each link once
 def _resolve(href: str, page_url: str) -> tuple[str, str] | _Malformed | None:
     """(target URL path, fragment) for an internal link, None for external ones."""
     href = html.unescape(href)
