@@ -7,7 +7,12 @@ Usage: python bench/bench_build.py [--pages 1000 4000] [--large] [--kind marketi
 For each size it copies the demo site into a temporary folder, adds N corpus
 pages to content/pages/ and measures, each in a fresh process:
 
-- cold build: `python build.py` with no output/ yet (median of RUNS);
+- cold build, fresh clone: `python build.py` with no output/ and no cache at
+  all (neither .sitegen-cache/ nor the image cache .cache/), so every photo
+  variant and share card is encoded too (median of RUNS);
+- cold build, image cache kept: no output/ nor .sitegen-cache/, but the
+  .cache/ of the build before, as on a host that keeps .cache/ between
+  builds: photos and cards are taken from it (median of RUNS);
 - no-change rebuild: `python build.py` again, nothing edited;
 - one-edit rebuild: one page edited, then `python build.py`;
 - failing check: every corpus page moved into a folder, so their links
@@ -17,7 +22,8 @@ pages to content/pages/ and measures, each in a fresh process:
 - peak memory of the build's whole process tree (its workers included);
 - the same corpus built by the yardstick (bench/yardstick.py: Python-Markdown
   and Jinja alone on 2 processes), Eleventy and Hugo when installed, and the
-  ratios: sitegen's time / theirs (under 1.0 means sitegen is faster).
+  ratios: sitegen's time / theirs (under 1.0 means sitegen is faster), each
+  naming which cold build it takes; the fresh clone's is the one to quote.
 
 The corpus comes from bench/corpus.py (pages of 2-3 KB with headings,
 lists, a table and links; `--kind prose` for copy full of quotes and
@@ -28,6 +34,7 @@ out of the ratios, which is why they are taken in one run.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -67,15 +74,22 @@ def make_site(folder: Path, corpus: Path) -> Path:
 
 
 def sitegen(site: Path, *args: str) -> measure.Run:
-    result = measure.run([sys.executable, str(REPO / "build.py"), *args, "--root", str(site)], capture=True)
+    # The image cache in the site folder (the default), never one shared through the environment.
+    environment = {name: value for name, value in os.environ.items() if name != "SITEGEN_CACHE_DIR"}
+    result = measure.run([sys.executable, str(REPO / "build.py"), *args, "--root", str(site)], env=environment,
+                         capture=True)
     if result.returncode not in (0, 1):
         raise SystemExit(f"build.py {' '.join(args)} failed:\n{result.output[-3000:]}")
     return result
 
 
-def forget_previous_builds(site: Path) -> None:
-    """What a fresh clone has: no output/, and no cache of earlier builds."""
-    for name in ("output", ".sitegen-cache"):
+COLD = "cold build, fresh clone (no caches)"
+KEPT = "cold build, image cache kept"
+
+
+def forget_previous_builds(site: Path, keep_image_cache: bool) -> None:
+    """No output/ and no Markdown cache; the image cache too unless kept, as on a fresh clone."""
+    for name in ("output", ".sitegen-cache", *(() if keep_image_cache else (".cache",))):
         shutil.rmtree(site / name, ignore_errors=True)
 
 
@@ -111,15 +125,19 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         commands["eleventy"] = [*tools["eleventy"], *others.make_eleventy_site(folder / "eleventy", corpus)]
     if tools.get("hugo"):
         commands["hugo"] = [*tools["hugo"], *others.make_hugo_site(folder / "hugo", corpus)]
-    runs: dict[str, list[measure.Run]] = {"cold": [], **{name: [] for name in commands}}
+    runs: dict[str, list[measure.Run]] = {"cold": [], "kept": [], **{name: [] for name in commands}}
     for _ in range(args.runs):
-        forget_previous_builds(site)
+        forget_previous_builds(site, keep_image_cache=False)
         runs["cold"].append(sitegen(site))
+        forget_previous_builds(site, keep_image_cache=True)
+        runs["kept"].append(sitegen(site))
         for name, command in commands.items():
             shutil.rmtree(folder / "yardstick", ignore_errors=True)
             runs[name].append(measure.run(command))
     cold, cold_peak, cold_cpu = median_run(runs["cold"])
-    table.add("sitegen cold build (median)", cold, cold_peak, cold_cpu)
+    table.add(f"sitegen {COLD}", cold, cold_peak, cold_cpu)
+    kept, kept_peak, kept_cpu = median_run(runs["kept"])
+    table.add(f"sitegen {KEPT}", kept, kept_peak, kept_cpu)
     no_change, *no_change_rest = median_run([sitegen(site) for _ in range(args.runs)])
     table.add("sitegen no-change rebuild", no_change, *no_change_rest)
     edits = []
@@ -130,19 +148,24 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
     table.add("sitegen one-edit rebuild", *median_run(edits))
 
     ratios = []
+
+    def against(other: str, seconds: float, cpu: float) -> None:
+        ratios.append(f"{COLD} / {other} {cold / seconds:.2f}x (CPU time {cold_cpu / cpu:.2f}x)")
+        ratios.append(f"{KEPT} / {other} {kept / seconds:.2f}x (CPU time {kept_cpu / cpu:.2f}x)")
+
     yardstick = median_run(runs["yardstick"])
     table.add("yardstick: Python-Markdown + Jinja, 2 processes", *yardstick)
-    ratios.append(f"cold build / yardstick {cold / yardstick[0]:.2f}x (CPU time {cold_cpu / yardstick[2]:.2f}x)")
+    against("yardstick", yardstick[0], yardstick[2])
     if "eleventy" in runs:
         eleventy = median_run(runs["eleventy"])
         table.add(f"Eleventy {tools['eleventy_version']} build", *eleventy)
-        ratios.append(f"cold build / Eleventy {cold / eleventy[0]:.2f}x (CPU time {cold_cpu / eleventy[2]:.2f}x)")
+        against("Eleventy", eleventy[0], eleventy[2])
     if "hugo" in runs:
         hugo_cold = median_run(runs["hugo"])
         table.add(f"Hugo {tools['hugo_version']} build", *hugo_cold)
         hugo_again = median_run([measure.run(commands["hugo"]) for _ in range(args.runs)])
         table.add(f"Hugo {tools['hugo_version']} build again, nothing changed", *hugo_again)
-        ratios.append(f"cold build / Hugo {cold / hugo_cold[0]:.2f}x")
+        against("Hugo", hugo_cold[0], hugo_cold[2])
         ratios.append(f"no-change rebuild / Hugo's rebuild {no_change / hugo_again[0]:.2f}x")
 
     moved = site / "content" / "pages" / "moved"
@@ -157,7 +180,7 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         print("  (the check did not report the broken links)")
     for path in moved.glob("*.md"):
         path.rename(site / "content" / "pages" / path.name)
-    ratios.append(f"failing check / cold build {failing.seconds / cold:.2f}x")
+    ratios.append(f"failing check / {KEPT} {failing.seconds / kept:.2f}x")  # both find the images cached
 
     if args.preview:
         delays, rebuilds = bench_serve.measure(site, f"content/pages/{source_name}",
@@ -165,7 +188,7 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         print(f"  {'preview: save to file on disk, median (p90) ms':<52} {statistics.median(delays):8.0f} "
               f"{'':8} {'':9}  ({bench_serve.percentile(delays, 0.9):.0f}; rebuild alone "
               f"{statistics.median(rebuilds):.0f})", flush=True)
-    print("  ratios: " + "; ".join(ratios), flush=True)
+    print("  ratios:\n" + "\n".join(f"    {ratio}" for ratio in ratios), flush=True)
     shutil.rmtree(folder, ignore_errors=True)
     return ratios
 

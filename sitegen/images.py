@@ -15,7 +15,9 @@ The original itself is never published. The build publishes, next to its address
 Encoding is the slow part, so variants are kept in a cache folder (by default
 .cache/images/ in the site folder) under the hash of the original's bytes: an
 unchanged photo is never encoded again, and new ones are encoded on all cores.
-Pillow releases the GIL while it decodes and encodes, so threads suffice.
+Photos are encoded in threads: Pillow lets go of the GIL while it scales an
+image and writes a JPEG. It holds the GIL while it compresses a PNG, so share
+cards are drawn in forked worker processes when there are many (parallel.py).
 """
 from __future__ import annotations
 
@@ -198,13 +200,20 @@ class ImageLibrary:
         if not jobs and not makers:
             return 0
         self.cache.mkdir(parents=True, exist_ok=True)
-        work = [lambda job=job: self._encode_one(*job) for job in jobs]
-        work += [lambda path=path, make=make: _write_atomic(path, make) for path, make in makers]
-        with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
-            for problem in pool.map(lambda task: _run(task), work):
-                if problem:
-                    errors.add(*problem)
-        return len(work)
+        _remove_leftovers(self.cache)
+        # Imported here, not at the top: parallel.py needs markup.py, which needs this module.
+        from .parallel import map_in_workers
+
+        problems = []
+        if jobs:
+            with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as threads:
+                problems += threads.map(lambda job: _run(lambda: self._encode_one(*job)), jobs)
+        # Not threads for share cards: compressing a PNG holds the GIL.
+        problems += map_in_workers(lambda index: _run(lambda: _write_atomic(*makers[index])), range(len(makers)))
+        for problem in problems:
+            if problem:
+                errors.add(*problem)
+        return len(jobs) + len(makers)
 
     def _encode_one(self, photo: Photo, variants: list[Variant]) -> None:
         """Decode the original once; scale it once per size, largest first, each from the last."""
@@ -307,6 +316,29 @@ def _save(image, variant: Variant, icc, target: Path) -> None:
         resized.save(target, "WEBP", quality=QUALITY["webp"], method=4, **options)
     else:
         resized.save(target, "PNG", optimize=True, **options)
+
+
+def _remove_leftovers(cache: Path) -> None:
+    """Delete the temporary files of builds that were killed while writing them (_write_atomic)."""
+    for path in cache.glob(".*.tmp"):
+        pid = path.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    """True while process `pid` runs; a killed worker nobody has reaped yet (a zombie) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): it answered, so it runs
 
 
 def _write_atomic(path: Path, make) -> None:

@@ -13,7 +13,7 @@ from .images import DECORATIVE, ImageLibrary, ImageProblem, is_photo_url, pictur
 from .models import Document
 from .render import ShareImage
 from .routes import Route
-from .social import card_for
+from .social import ShareCards
 
 
 def check_page_images(documents: list[Document], library: ImageLibrary, errors: ErrorCollector) -> None:
@@ -63,6 +63,7 @@ def _own_photo(route: Route, library: ImageLibrary):
 def plan_share_images(routes: list[Route], library: ImageLibrary, config) -> dict[str, ShareImage]:
     """URL -> share image of every HTML page: its own photo cropped, or a drawn card."""
     shares = {}
+    cards = ShareCards(config.name, config.tagline, config.colors)
     for route in routes:
         if not route.is_html:
             continue
@@ -73,7 +74,7 @@ def plan_share_images(routes: list[Route], library: ImageLibrary, config) -> dic
                                            alt or route.title, "image/jpeg")
         else:
             title = config.name if route.kind == "home" or route.url == "/" else route.title
-            card = card_for(route.url, title, config.name, config.tagline, config.colors)
+            card = cards.card_for(route.url, title)
             library.add_generated(card.url, card.cache_name, card.draw)
             shares[route.url] = ShareImage(config.base_url + card.url, card.width, card.height,
                                            f"{title} — {config.name}", "image/png")

@@ -86,12 +86,16 @@ def test_parallel_conversion_and_rendering_give_the_same_site_as_one_process(tmp
 
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method: RecordingContext())
+    # Image caches of their own, so each build draws every share card itself.
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert run_build(parallel_site).code == 0
-    assert used_workers == [2, 2]  # Markdown, then the pages and what the link check reads from them
+    # Markdown, the pages and what the link check reads from them, then the share cards.
+    assert used_workers == [2, 2, 2]
 
     monkeypatch.setattr(parallel, "MIN_DOCUMENTS_FOR_WORKERS", 10**9)
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "serial-cache"))
     assert run_build(serial_site).code == 0
-    assert len(used_workers) == 2
+    assert len(used_workers) == 3
     assert snapshot(parallel_site / "output") == snapshot(serial_site / "output")
 
 

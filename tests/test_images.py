@@ -256,18 +256,87 @@ def test_a_page_with_its_own_photo_shares_it_others_get_a_drawn_card(built_real_
     assert re.search(r"/images/social/services\.[0-9a-f]{10}\.png$", services)
 
 
+class Colours:
+    primary, primary_text, accent = "#1d5c57", "#ffffff", "#a94a2a"
+
+
 def test_a_share_card_is_drawn_without_any_system_font(tmp_path, monkeypatch):
     monkeypatch.setattr(social, "FONT_FOLDERS", (tmp_path / "no-fonts",))
-
-    class Colours:
-        primary, primary_text, accent = "#1d5c57", "#ffffff", "#a94a2a"
-
-    card = social.card_for("/x/", "A title long enough to wrap onto a second line of the card", "Clinic", "Tagline",
-                           Colours)
-    card.draw(tmp_path / "card.png")
+    cards = social.ShareCards("Clinic", "Tagline", Colours)
+    cards.card_for("/x/", "A title long enough to wrap onto a second line of the card").draw(tmp_path / "card.png")
     with Image.open(tmp_path / "card.png") as drawn:
         assert drawn.size == (1200, 630)
         assert len(drawn.convert("RGB").getcolors(100000)) > 2  # text was drawn on the background
+
+
+def test_share_cards_show_the_brand_colours_their_own_title_and_the_same_footer(tmp_path):
+    cards = social.ShareCards("Hand in Health", "Massage in Syracuse", Colours)
+    drawn = {}
+    for name, title in (("short", "Prenatal massage"), ("long", "Deep tissue massage for lower back pain")):
+        cards.card_for(f"/{name}/", title).draw(tmp_path / f"{name}.png")
+        with Image.open(tmp_path / f"{name}.png") as card:
+            assert (card.format, card.mode, card.size) == ("PNG", "P", (1200, 630))  # a palette PNG: small, quick
+            drawn[name] = card.convert("RGB")
+    card = drawn["short"]
+    assert card.getpixel((10, 10)) == (0x1d, 0x5c, 0x57)  # the primary colour
+    assert card.getpixel((1190, 10)) == (48, 106, 101)  # the upper circle: white at 22/255 over it
+    assert card.getpixel((1190, 620)) == (78, 86, 71)  # the lower circle: the accent at 90/255 over it
+    assert card.getpixel((140, 464)) == (0xa9, 0x4a, 0x2a)  # the accent rule
+    title, footer = (80, 140, 1000, 440), (0, 440, 1200, 630)
+    for name, image in drawn.items():
+        colours = {colour for _, colour in image.getcolors(100000)}
+        assert (255, 255, 255) in {colour for _, colour in image.crop(title).getcolors(100000)}, name
+        # Edges of letters blend the text colour into the background, in many shades.
+        assert len(colours) > 40, name
+    assert drawn["short"].crop(title).tobytes() != drawn["long"].crop(title).tobytes()
+    assert drawn["short"].crop(footer).tobytes() == drawn["long"].crop(footer).tobytes()  # name and tagline
+
+
+def test_a_card_takes_colours_written_with_three_digits(tmp_path):
+    class Short:
+        primary, primary_text, accent = "#135", "#fff", "#a42"
+
+    social.ShareCards("Clinic", "Tagline", Short).card_for("/x/", "Title").draw(tmp_path / "card.png")
+    with Image.open(tmp_path / "card.png") as card:
+        assert card.convert("RGB").getpixel((10, 10)) == (0x11, 0x33, 0x55)
+
+
+def test_a_new_card_version_gives_every_card_a_new_name(monkeypatch):
+    before = social.ShareCards("Clinic", "Tagline", Colours).card_for("/x/", "Title")
+    monkeypatch.setattr(social, "CARD_VERSION", social.CARD_VERSION + "-next")
+    after = social.ShareCards("Clinic", "Tagline", Colours).card_for("/x/", "Title")
+    assert before.cache_name != after.cache_name and before.url != after.url
+
+
+def test_many_new_cards_are_drawn_in_worker_processes(tmp_path):
+    from sitegen.errors import ErrorCollector
+    from sitegen.images import ImageLibrary
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
+
+    library = ImageLibrary(tmp_path, tmp_path / "cache")
+    cards = social.ShareCards("Clinic", "Tagline", Colours)
+    titles = [f"Page number {number}" for number in range(MIN_DOCUMENTS_FOR_WORKERS // 2)]
+    for number, title in enumerate(titles):
+        card = cards.card_for(f"/page-{number}/", title)
+        library.add_generated(card.url, card.cache_name, card.draw)
+        library.add_generated(f"/pid-{number}", f"pid-{number}", lambda target: target.write_text(str(os.getpid())))
+
+    def broken(target):
+        raise OSError("disk full")
+
+    library.add_generated("/broken.png", "broken.png", broken)
+    errors = ErrorCollector()
+    assert library.encode(errors) == 2 * len(titles) + 1
+    assert [error.message for error in errors.errors] == ["could not encode an image: disk full"]
+    for number, title in enumerate(titles):  # the same card as one drawn here
+        card = cards.card_for(f"/page-{number}/", title)
+        card.draw(tmp_path / "here.png")
+        assert (tmp_path / "cache" / card.cache_name).read_bytes() == (tmp_path / "here.png").read_bytes()
+    makers = {int((tmp_path / "cache" / f"pid-{number}").read_text()) for number in range(len(titles))}
+    if worker_count() >= 2 and can_fork():
+        assert os.getpid() not in makers  # PNG compression holds the GIL: threads would not share the work
+    assert not (tmp_path / "cache" / "broken.png").exists()
+    assert library.encode(ErrorCollector()) == 1  # only the broken one is tried again
 
 
 def test_a_photo_left_in_static_images_gets_a_hint_to_move_it(fixture_site, cache):

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import REPO_ROOT, copy_fixture_site, run_build, snapshot
 
@@ -122,3 +123,60 @@ def test_stopping_a_build_stops_its_workers_quietly(tmp_path, how):
     while _running(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _running(workers) == [], "worker processes outlived the build"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("how", STOPS)
+def test_stopping_a_build_while_it_draws_share_cards_stops_its_workers_quietly(tmp_path, how):
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
+    if worker_count() < 2 or not can_fork():
+        pytest.skip("the build uses worker processes only with two cores or more and fork")
+    site = copy_fixture_site(tmp_path / "site")
+    _add_pages(site, MIN_DOCUMENTS_FOR_WORKERS + 300)
+    command = [sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)]
+    first = subprocess.run(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "first")},
+                           capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(site / "output")
+    # The empty image cache leaves every card to draw. Once the first is in it, the build's
+    # workers are those that draw cards (those that convert and render pages have ended).
+    cards = tmp_path / "empty" / "images"
+    process = subprocess.Popen(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "empty")},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            if cards.is_dir() and any(cards.glob("card-*.png")):
+                workers = _workers_of(process.pid)
+            time.sleep(0.002)
+        assert workers, "the build never drew cards in worker processes"
+        if how == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(getattr(signal, how))
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert "Traceback" not in err, err
+    assert process.returncode == STOPS[how], err
+    if how != "SIGKILL":
+        assert err.strip() == "Interrupted; the output folder was left as it was."
+    assert len(list(cards.glob("card-*.png"))) < len(list((site / "output" / "images" / "social").glob("*.png")))
+    assert snapshot(site / "output") == before
+    deadline = time.monotonic() + 10
+    while _running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(workers) == [], "worker processes outlived the build"
+    # A card in the cache is whole (written under a temporary name, then renamed), and the next build
+    # draws the others.
+    for card in cards.glob("card-*.png"):
+        with Image.open(card) as image:
+            image.load()
+    again = subprocess.run(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "empty")},
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert len(list(cards.glob("card-*.png"))) == \
+        len(list((site / "output" / "images" / "social").glob("*.png"))) > MIN_DOCUMENTS_FOR_WORKERS + 300
+    assert list(cards.glob(".*.tmp")) == [], "the temporary files of the killed workers were left behind"
