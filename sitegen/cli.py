@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import threading
-import tempfile
 import time
 import traceback
 from datetime import date
@@ -93,7 +92,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands.add_parser("build", parents=[common, strict], help="build the site into the output folder (default)",
                         description="Build the site into the output folder, replacing it only if the build succeeds.")
     commands.add_parser("check", parents=[common, strict], help="validate everything and check links; write nothing",
-                        description="Validate the sources, render every page in a temporary folder and check "
+                        description="Validate the sources, render every page in memory and check "
                                     "all internal links and fragments, without touching the output folder.")
     serve = commands.add_parser("serve", parents=[common], help="preview the site with live reload",
                                 description="Build, serve the site and rebuild it when a source changes.")
@@ -272,13 +271,6 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
             print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
             return EXIT_CONTENT
         reuse.save()
-    else:
-        try:
-            with tempfile.TemporaryDirectory(prefix="sitegen-check-") as scratch:
-                write_site(Path(scratch) / "site", site.pages, site.static_files)
-        except OSError as exc:
-            print(f"error: could not write the site to a temporary folder: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_CONTENT
     warnings = format_errors([], site.warnings) if site.warnings else ""
     if warnings:  # once the site is written: a refused output folder is the one thing to say then
         print(warnings, file=sys.stderr)

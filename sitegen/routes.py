@@ -67,6 +67,9 @@ def output_path_for(url: str) -> str:
     return url[1:]
 
 
+MAX_NAME = 255  # bytes in a file or folder name on the usual file systems (the URL's characters are ASCII)
+
+
 def url_problem(url: str) -> str:
     """Why a URL cannot be used for a page, or '' when it can."""
     if not url.startswith("/") or "\\" in url or "//" in url:
@@ -78,6 +81,8 @@ def url_problem(url: str) -> str:
                 f"{MARKER} file there")
     if not _SAFE_URL.fullmatch(url):
         return "may only use letters, digits, '-', '_', '.' and '~', and must end with / or .html"
+    if any(len(part) > MAX_NAME for part in url.split("/")):
+        return f"has a part longer than {MAX_NAME} characters, more than a file name may have; shorten it"
     return ""
 
 

@@ -485,6 +485,19 @@ def test_check_on_a_good_site_exits_0_and_writes_nothing(fixture_site):
     assert sorted(p.name for p in fixture_site.iterdir()) == ["content", "site_config.yaml", "static", "templates"]
 
 
+def test_a_url_part_too_long_for_a_file_name_is_reported(fixture_site):
+    about = fixture_site / ABOUT
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text.replace("---\n", "---\nurl: /" + "a" * 256 + "/\n", 1), encoding="utf-8")
+    for command in ("check", "build"):
+        code, _, err = run_build(fixture_site, command)
+        assert code == 1
+        assert f"{ABOUT}:2: the URL '/{'a' * 256}/' has a part longer than 255 characters, more than a file name " \
+               "may have; shorten it" in err.splitlines()
+    about.write_text(text.replace("---\n", "---\nurl: /" + "a" * 255 + "/\n", 1), encoding="utf-8")
+    assert "longer than 255" not in run_build(fixture_site, "check").err  # the menu's /about/ is gone, nothing else
+
+
 def test_check_still_finds_broken_links(fixture_site):
     apply_edit(fixture_site, (ABOUT, "(/services/)", "(/servicez/)"))
     code, _, err = run_build(fixture_site, "check")
