@@ -57,26 +57,28 @@ def check_markdown(text: str, source: str, first_line: int) -> list[SiteError]:
                 fence = opener.group(1)
             visible_lines.append("")
             continue
-        indented = _INDENTED_DIRECTIVE.match(line)
+        # Each pattern below needs a character most lines lack: such lines are not searched.
+        indented = _INDENTED_DIRECTIVE.match(line) if ":::" in line else None
         if indented and (len(indented.group(1).expandtabs(4)) < 4 or not previous_blank):
             problems.append(SiteError(source, where, 1, "this directive line is indented, so it shows as text",
                                       "start the line with ':::' at the left margin, after a blank line"))
-        visible = _CODE_SPAN.sub(lambda match: " " * len(match.group()), line)
-        for match in _SPACED_LINK.finditer(visible):
-            bang, label, target = match.groups()
-            what = "image" if bang else "link"
-            problems.append(SiteError(
-                source, where, match.start() + 1,
-                f"the space between '[{label}]' and '({target})' makes this {what} show as plain text",
-                f"remove the space: {bang}[{label}]({target})"))
-        unclosed = _UNCLOSED_LINK.search(visible)
-        if unclosed:
-            bang, label, target = unclosed.groups()
-            what = "image" if bang else "link"
-            problems.append(SiteError(
-                source, where, unclosed.start() + 1,
-                f"the {what} '[{label}]({target}' has no closing ')', so it shows as plain text",
-                f"end it with ')': {bang}[{label}]({target})"))
+        visible = _CODE_SPAN.sub(lambda match: " " * len(match.group()), line) if "`" in line else line
+        if "[" in visible:
+            for match in _SPACED_LINK.finditer(visible):
+                bang, label, target = match.groups()
+                what = "image" if bang else "link"
+                problems.append(SiteError(
+                    source, where, match.start() + 1,
+                    f"the space between '[{label}]' and '({target})' makes this {what} show as plain text",
+                    f"remove the space: {bang}[{label}]({target})"))
+            unclosed = _UNCLOSED_LINK.search(visible)
+            if unclosed:
+                bang, label, target = unclosed.groups()
+                what = "image" if bang else "link"
+                problems.append(SiteError(
+                    source, where, unclosed.start() + 1,
+                    f"the {what} '[{label}]({target}' has no closing ')', so it shows as plain text",
+                    f"end it with ')': {bang}[{label}]({target})"))
         visible_lines.append(visible)
         previous_blank = not line.strip()
     problems += _html_images_without_alt("\n".join(visible_lines), source, first_line)

@@ -21,6 +21,14 @@ with a converter configured the plain way and compares.
 - `LeanTocExtension` computes the same ids and entries as toc but skips the
   table-of-contents HTML the site never uses (it renders its own "On this
   page" list from the entries), unless the text holds toc's `[TOC]` marker.
+- `LeanMarkdown` is Python-Markdown's converter with two lookups it makes
+  for every block and element read from sets fixed for the document: the
+  block processors in their order, and the block-level tag names.
+- `LeanInlineExtension` runs the inline patterns as Python-Markdown does, but
+  does not try a pattern on a text that lacks the character its regex needs
+  (a link needs '[', emphasis '*' or '_'): such a search finds nothing, so
+  skipping it changes nothing. Most text nodes are plain words, and trying
+  every pattern on each was about a third of a page's conversion.
 """
 from __future__ import annotations
 
@@ -28,11 +36,13 @@ import html
 import re
 from dataclasses import dataclass
 
-from markdown import util
+import markdown
+from markdown import inlinepatterns, util
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension, smarty
 from markdown.extensions.toc import (TocExtension, TocTreeprocessor, nest_toc_tokens, remove_fnrefs,
                                      strip_tags, unescape, unique)
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 _DEF_LIST = re.compile(r"^[ \t]*:[ \t]", re.MULTILINE)
 
@@ -194,3 +204,110 @@ class LeanTocExtension(TocExtension):
     """toc without its unused HTML list; same ids, same entries."""
 
     TreeProcessorClass = _LeanTocTreeprocessor
+
+
+# --- inline patterns ---------------------------------------------------------
+
+# Python-Markdown's inline regexes -> texts one of which any match holds.
+_NEEDLES = {
+    inlinepatterns.BACKTICK_RE: ("`",),
+    inlinepatterns.ESCAPE_RE: ("\\",),
+    inlinepatterns.LINK_RE: ("[",),  # also REFERENCE_RE
+    inlinepatterns.IMAGE_LINK_RE: ("![",),  # also IMAGE_REFERENCE_RE
+    inlinepatterns.AUTOLINK_RE: ("<",),
+    inlinepatterns.AUTOMAIL_RE: ("<",),
+    inlinepatterns.LINE_BREAK_RE: ("  \n",),
+    inlinepatterns.HTML_RE: ("<",),
+    inlinepatterns.ENTITY_RE: ("&",),
+}
+
+
+def _needles(pattern) -> tuple[str, ...] | None:
+    """Texts one of which a match of `pattern` must hold, or None: try it always."""
+    if not isinstance(pattern, inlinepatterns.InlineProcessor) or \
+            type(pattern).getCompiledRegExp is not inlinepatterns.InlineProcessor.getCompiledRegExp:
+        return None
+    if isinstance(pattern, inlinepatterns.DelimiterProcessor):  # '*' and '_' for em and strong
+        return tuple(pattern.tokens) if pattern.pattern == "|".join(map(re.escape, pattern.tokens)) else None
+    declared = getattr(pattern, "needles", None)  # a pattern of ours says its own
+    return declared if declared is not None else _NEEDLES.get(pattern.pattern)
+
+
+class _LeanInlineProcessor(InlineProcessor):
+    def run(self, tree, ancestors=None):
+        self._patterns = tuple(self.inlinePatterns)  # the registry, in its order, read once
+        self._needles = tuple(_needles(pattern) for pattern in self._patterns)
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        """InlineProcessor's own, but a pattern whose needles are all missing from the text is passed over."""
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns, needles = self._patterns, self._needles
+        apply = self._InlineProcessor__applyPattern
+        startIndex = 0
+        count = len(patterns)
+        while patternIndex < count:
+            wanted = needles[patternIndex]
+            if wanted is not None:
+                for needle in wanted:
+                    if needle in data:
+                        break
+                else:  # what applying it returns when it finds nothing
+                    patternIndex += 1
+                    startIndex = 0
+                    continue
+            data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+class LeanInlineExtension(Extension):
+    """The inline patterns, tried only on texts they could match."""
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_LeanInlineProcessor(md), "inline", 20)
+
+
+# --- converter -----------------------------------------------------------------
+
+class _LeanBlockParser(BlockParser):
+    _processors = None  # the block processors in their order, while a document is parsed
+
+    def parseDocument(self, lines):
+        self._processors = tuple(self.blockprocessors)
+        try:
+            return super().parseDocument(lines)
+        finally:
+            self._processors = None
+
+    def parseBlocks(self, parent, blocks):
+        """BlockParser's own, without reading the registry again for every block."""
+        processors = self._processors if self._processors is not None else tuple(self.blockprocessors)
+        while blocks:
+            for processor in processors:
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+
+class LeanMarkdown(markdown.Markdown):
+    """Python-Markdown's converter, reading its registries and tag list once per document."""
+
+    def build_parser(self):
+        super().build_parser()
+        self.parser.__class__ = _LeanBlockParser  # the same parser object, its processors bound to it
+        return self
+
+    def convert(self, source: str) -> str:
+        self._block_level = frozenset(self.block_level_elements)
+        return super().convert(source)
+
+    def is_block_level(self, tag) -> bool:
+        if not isinstance(tag, str):
+            return False
+        block_level = getattr(self, "_block_level", None)
+        if block_level is None:  # asked before any document
+            return tag.lower().rstrip("/") in self.block_level_elements
+        return tag.lower().rstrip("/") in block_level

@@ -28,7 +28,7 @@ from markdown.util import AtomicString
 
 from . import authoring
 from .errors import Problem, SiteError
-from .extensions import Features, LeanSmartyExtension, LeanTocExtension, features
+from .extensions import Features, LeanInlineExtension, LeanMarkdown, LeanSmartyExtension, LeanTocExtension, features
 from .models import MarkdownOptions, TocEntry
 from .sanitize import check_fragment
 
@@ -212,6 +212,8 @@ class _DirectiveProcessor(BlockProcessor):
 class _WordProcessor(InlineProcessor):
     """`{{ locations }}` in a sentence: a word or phrase said from the data (see components.WORDS)."""
 
+    needles = ("{{",)  # any match holds it (see extensions.LeanInlineExtension)
+
     def __init__(self, state: _PageState, render: Callable[[Directive], str]):
         super().__init__(INLINE_WORD.pattern)
         self.state = state
@@ -308,10 +310,11 @@ class MarkdownRenderer:
         extensions += [
             LeanTocExtension(toc_depth=self.options.toc_depth, permalink=False),
             ComponentExtension(self.state, self.render_directive, directives=needs.directives, words=needs.words),
+            LeanInlineExtension(),
         ]
         if needs.smarty:
             extensions.append(LeanSmartyExtension())
-        return markdown.Markdown(extensions=extensions, output_format="html")
+        return LeanMarkdown(extensions=extensions, output_format="html")
 
     def convert(self, text: str, source: str, first_line: int) -> MarkdownResult:
         """Render one document's Markdown; problems come back in the result."""

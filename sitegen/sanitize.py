@@ -231,33 +231,11 @@ def check_fragment(html: str, component_markers: tuple[str, ...] = ()) -> list[P
         wrapper = wrapper.next
     if body is None or wrapper is None:
         return problems + [Problem("this HTML cannot be read", "check the tags", ())]
-    end = None
-    placed = 0
-    stack = [(child, "html") for child in reversed(list(body.iter(include_text=False)))]
-    while stack:
-        node, namespace = stack.pop()
-        tag = node.tag
-        if tag.startswith("-"):  # comments
-            continue
-        if node.mem_id == wrapper.mem_id:
-            stack.extend((child, namespace) for child in reversed(list(node.iter(include_text=False))))
-            continue
-        if namespace == "html" and tag in ("svg", "math"):
-            namespace = tag
-        if namespace == "html" and tag == end_tag:
-            end = node
-            continue
-        if tag == component_tag:
-            if namespace != "html":
-                problems.append(Problem("a directive's component cannot stand inside SVG or MathML",
-                                        "close the <svg> or <math> element before the directive", ("<svg", "<math")))
-            placed += 1
-            continue
-        if not _element_allowed(tag, namespace):
-            problems.append(_refused_element(tag, namespace))
-            continue  # one message per element: its attributes and content go with it
-        problems.extend(_judge_attributes(tag, namespace, node.attributes))
-        stack.extend((child, namespace) for child in reversed(list(node.iter(include_text=False))))
+    walked = _walk_clean_fragment(body, wrapper, component_tag, end_tag)
+    if walked is not None:  # nothing refused: the full walk below would say the same
+        placed, end = walked
+    else:
+        placed, end = _walk_fragment(body, wrapper, component_tag, end_tag, problems)
     if problems:
         return problems  # the rest follows from what was refused
     if placed != len(component_markers):
@@ -287,3 +265,68 @@ def check_fragment(html: str, component_markers: tuple[str, ...] = ()) -> list[P
             problems.append(Problem("an end tag '</div>' closes an element the text did not open",
                                     "remove it, or add the <div> it should close", ("</div",), last=True))
     return problems
+
+
+def _walk_fragment(body, wrapper, component_tag: str, end_tag: str, problems: list[Problem]):
+    """Judge every element in the body, in document order, adding to `problems`;
+    return how many component markers stand as elements, and the end marker."""
+    end = None
+    placed = 0
+    stack = [(child, "html") for child in reversed(list(body.iter(include_text=False)))]
+    while stack:
+        node, namespace = stack.pop()
+        tag = node.tag
+        if tag.startswith("-"):  # comments
+            continue
+        if node.mem_id == wrapper.mem_id:
+            stack.extend((child, namespace) for child in reversed(list(node.iter(include_text=False))))
+            continue
+        if namespace == "html" and tag in ("svg", "math"):
+            namespace = tag
+        if namespace == "html" and tag == end_tag:
+            end = node
+            continue
+        if tag == component_tag:
+            if namespace != "html":
+                problems.append(Problem("a directive's component cannot stand inside SVG or MathML",
+                                        "close the <svg> or <math> element before the directive", ("<svg", "<math")))
+            placed += 1
+            continue
+        if not _element_allowed(tag, namespace):
+            problems.append(_refused_element(tag, namespace))
+            continue  # one message per element: its attributes and content go with it
+        problems.extend(_judge_attributes(tag, namespace, node.attributes))
+        stack.extend((child, namespace) for child in reversed(list(node.iter(include_text=False))))
+    return placed, end
+
+
+def _walk_clean_fragment(body, wrapper, component_tag: str, end_tag: str):
+    """What _walk_fragment returns, for a fragment in which it would refuse
+    nothing; None as soon as something might be refused (then it decides).
+
+    This walk reads every element of the body, the ones _walk_fragment
+    passes over included, as HTML elements: it gives up on the first <svg>
+    or <math> (foreign content), element not allowed or attribute refused.
+    So when it gives up on nothing, _walk_fragment, which judges a part of
+    the same elements by the same rules, refuses nothing either. Most pages
+    are such: a flat walk is cheaper than the judging one.
+    """
+    end = None
+    placed = 0
+    body_id, wrapper_id = body.mem_id, wrapper.mem_id
+    for node in body.traverse(include_text=False):
+        tag = node.tag
+        if tag.startswith("-"):  # comments
+            continue
+        if tag == end_tag:
+            end = node
+        elif tag == component_tag:
+            placed += 1
+        elif tag not in HTML_ELEMENTS:  # <svg> and <math> too: their content is not HTML
+            if node.mem_id != body_id:
+                return None
+        elif node.mem_id != wrapper_id:
+            attributes = node.attributes
+            if attributes and _judge_attributes(tag, "html", attributes):
+                return None
+    return placed, end

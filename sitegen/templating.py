@@ -1,6 +1,7 @@
 """The one Jinja environment: strict, autoescaped, with the site's filters."""
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from collections import Counter
@@ -58,10 +59,27 @@ def create_environment(root: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["date_display"] = date_display
-    env.filters["hours_summary"] = hours_summary
+    # The footer sums up every location's week on every page: the same few values, summed up
+    # once. Each page gets its own list of the (frozen) groups.
+    summary = _remembered(hours_summary)
+    env.filters["hours_summary"] = lambda hours: list(summary(hours))
     env.globals["local_business"] = local_business
     env.globals["service_offers"] = service_offers
     return env
+
+
+def _remembered(function, size: int = 64):
+    """`function` of one argument, each result kept for arguments equal to it (the
+    most recent `size` of them); an unhashable argument is computed each time."""
+    cached = functools.lru_cache(maxsize=size)(function)
+
+    def remembered(argument):
+        try:
+            return cached(argument)
+        except TypeError:  # a list, say, which a template may build
+            return function(argument)
+
+    return functools.update_wrapper(remembered, function)
 
 
 def template_error(exc: Exception, root: Path, page_url: str = "") -> SiteError:

@@ -406,6 +406,19 @@ def test_hours_summary_groups_runs_of_days_with_the_same_hours():
     assert week == [("Mon–Sun", "10:00 AM – 6:00 PM")]
 
 
+def test_the_hours_summary_filter_gives_each_use_its_own_list(tmp_path):
+    """The filter keeps its results for every page: a template that changes one changes only its own."""
+    from sitegen.models import OpeningHours
+    from sitegen.templating import create_environment
+
+    env = create_environment(tmp_path)
+    week = tuple(OpeningHours(day, "10:00", "18:00") for day in ("Monday", "Tuesday", "Wednesday"))
+    template = env.from_string("{% set groups = week|hours_summary %}{{ groups|length }} {{ groups.pop().days }} "
+                               "{{ groups|length }} {{ (week|hours_summary)|length }} {{ (week|list|hours_summary)[0].hours }}")
+    assert template.render(week=week) == "1 Mon–Wed 0 1 10:00 AM – 6:00 PM"
+    assert template.render(week=week) == "1 Mon–Wed 0 1 10:00 AM – 6:00 PM"
+
+
 def test_a_location_page_shows_its_week_in_a_line_and_its_photo(built_real_site):
     main = built_real_site.page("/locations/north-syracuse/").find("main")
     summary = main.find("ul", class_="hours-summary")

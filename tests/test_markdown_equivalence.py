@@ -86,7 +86,7 @@ FRAGMENTS = ["'", '"', "--", "---", "...", "-", ".", " ", "\n", "\n\n", "word", 
              '<span title="a">', "</span>", "&mdash;", "&amp;", "- ", "1. ", "    ", "> ", "[TOC]",
              "::: call-to-action\n", "Setext\n---\n", "===", "![a picture](/i.png)", "<https://example.org>",
              "&#8211;", "\t", "(", ")", "[", "]", "!", "?", ",", "s ", "<b onclick=\"x\">", "{{ locations }}",
-             "{{ nope }}", "| :-- | --: |\n"]
+             "{{ nope }}", "| :-- | --: |\n", "  \n", "<me@example.org>", "&#x41;", "\\`", "[ref]: /r\n"]
 OPTIONS = [MarkdownOptions(True, "2-3", False), MarkdownOptions(False, "2-6", True)]
 
 

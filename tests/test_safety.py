@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import html5lib
 import pytest
@@ -436,3 +437,22 @@ def test_whatever_the_check_lets_through_runs_no_script(markdown):
             f"{result.html}</div></main><footer><a href=\"/contact/\" title=\"Contact\">Contact</a>"
             '<script type="application/ld+json">{"a": 1}</script></footer></body></html>')
     assert script_findings(page) == [], result.html
+
+
+COMPONENT = "\x02component\x03"
+ORDINARY_PIECES = ["<p>", "</p>", '<h2 id="a">', "</h2>", '<a href="/x/" title="y">', "</a>", "<br>", "<em>", "</em>",
+                   '<img src="/i.png" alt="">', "<table><tr><td>", "</td></tr></table>", "<ul><li>", "word", COMPONENT]
+
+
+@settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(HOSTILE_PIECES + ORDINARY_PIECES), max_size=24).map("".join))
+@example('<p>a</p><svg><sitegen-component-0000000000000000></sitegen-component-0000000000000000></svg>')
+@example(f"<table><tr><td>{COMPONENT}<a href=\"javascript:x\">")
+def test_the_quick_walk_of_a_fragment_judges_like_the_full_walk(html):
+    """A fragment in which nothing is refused is walked the cheap way: the problems are the same."""
+    markers = (COMPONENT,) if COMPONENT in html else ()
+    with mock.patch("sitegen.sanitize.secrets.token_hex", return_value="0" * 16):
+        quick = check_fragment(html, markers)
+        with mock.patch("sitegen.sanitize._walk_clean_fragment", return_value=None):
+            full = check_fragment(html, markers)
+    assert quick == full
