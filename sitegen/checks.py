@@ -166,12 +166,15 @@ def _first_line_of(needle: str, template_file: str) -> tuple[str, int]:
 def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], errors: ErrorCollector,
                 config_links: dict[str, tuple[str, int]] | None = None,
                 facts_cache: dict[str, PageFacts] | None = None,
+                known_facts: dict[str, PageFacts] | None = None,
                 locate: LocateInTemplates = _first_line_of,
                 unpublished: dict[str, str] | None = None, renamed: dict[str, str] | None = None,
                 already_reported: set[str] = frozenset()) -> None:
     """Check links, fragments and required elements of every rendered page.
 
-    `pages` maps URL -> (route, html). A broken link is reported at the
+    `pages` maps URL -> (route, html); `known_facts` (URL -> facts) holds the
+    facts of pages already read where they were rendered, whose html may be
+    None (the page waits on disk). A broken link is reported at the
     Markdown line that holds it when there is one, at the configuration line
     for links that come from site_config.yaml (`config_links`: href -> (file,
     line)), otherwise once per template line and target (`locate` finds the line).
@@ -187,13 +190,14 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     previous = facts_cache.copy() if facts_cache is not None else {}
     layouts: dict[str, LayoutFacts] = {}
     facts_by_url = {}
+    known_facts = known_facts or {}
     for url, (route, page_html) in pages.items():
         if route.is_html:
-            facts = previous.get(page_html)
+            facts = known_facts.get(url) or previous.get(page_html)
             facts_by_url[url] = facts if facts is not None else page_facts(page_html, layouts)
     if facts_cache is not None:
         facts_cache.clear()
-        facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items())
+        facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items() if pages[url][1] is not None)
     ids_by_url = {url: facts.all_ids() for url, facts in facts_by_url.items()}
     suggestions = LinkSuggestions(pages)
     reported_template_problems: set[tuple[str, str]] = set()

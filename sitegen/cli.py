@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import uptodate
 from .errors import PLACEHOLDER, BuildFailed, SiteError
-from .writer import MARKER, OutputState, UnsafeOutput, check_output_location, legacy_leftovers, write_site
+from .writer import MARKER, OutputState, Staging, UnsafeOutput, check_output_location, legacy_leftovers
 
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, RenderedSite
@@ -238,39 +238,53 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
     # One build: Markdown results come from the store on disk; no page is kept for a next build in this process.
     reuse = IncrementalBuilder(options, store=MarkdownCache(options.root) if use_cache else None, keep_pages=False)
     left_alone = "The output folder was left as it was." if write else "Nothing was written."
-    try:
-        site = reuse.build()
-    except BuildFailed as failed:
-        if write:  # the next build, after the fix, converts only what changed
-            reuse.save()
-        print(format_errors(failed.errors, failed.warnings), file=sys.stderr)
-        print(left_alone, file=sys.stderr)
-        return EXIT_CONTENT
-    if site.warnings and strict:
-        print(format_errors([], site.warnings), file=sys.stderr)
-        print(f"--strict: warnings fail the build. {left_alone}", file=sys.stderr)
-        return EXIT_CONTENT
-    if write:
-        if state.kind == "legacy":
-            leftovers = legacy_leftovers(output, set(site.pages) | set(site.static_files))
-            if leftovers:
-                print(f"error: {output} looks like a build made by an older version (it has no {MARKER} file), "
-                      f"but it also holds files this build would not write, such as {leftovers[0]}; "
-                      "if it is only an old build, delete it and build again; nothing was changed", file=sys.stderr)
-                return EXIT_USAGE
-        cache_dir = options.root / CACHE_DIR
-        uptodate.forget_build(cache_dir)  # until the new site is in place
-        # The site before this one is kept in the cache, so the next build writes only what changed.
-        spare = cache_dir / SPARE_OUTPUT if use_cache and not cache_dir.is_symlink() else None
+    cache_dir = options.root / CACHE_DIR
+    # The site before this one is kept in the cache, so the next build writes only what changed.
+    spare = cache_dir / SPARE_OUTPUT if use_cache and not cache_dir.is_symlink() else None
+    staging = None
+    if write:  # pages go into it as they are rendered; output/ changes only when it is swapped in
         try:
-            write_site(output, site.pages, site.static_files, spare)
-        except UnsafeOutput as problem:  # the folder changed since it was checked
-            print(f"error: {problem}; nothing was changed", file=sys.stderr)
-            return EXIT_USAGE
+            staging = reuse.page_store = Staging.open(output, spare)
         except OSError as exc:
-            print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept", file=sys.stderr)
+            print(f"error: could not write beside {output}: {exc.strerror or exc}; nothing was changed", file=sys.stderr)
             return EXIT_CONTENT
-        reuse.save()
+    finished = False
+    try:
+        try:
+            site = reuse.build()
+        except BuildFailed as failed:
+            if write:  # the next build, after the fix, converts only what changed
+                reuse.save()
+            print(format_errors(failed.errors, failed.warnings), file=sys.stderr)
+            print(left_alone, file=sys.stderr)
+            return EXIT_CONTENT
+        if site.warnings and strict:
+            print(format_errors([], site.warnings), file=sys.stderr)
+            print(f"--strict: warnings fail the build. {left_alone}", file=sys.stderr)
+            return EXIT_CONTENT
+        if write:
+            if state.kind == "legacy":
+                leftovers = legacy_leftovers(output, set(site.pages) | set(site.stored) | set(site.static_files))
+                if leftovers:
+                    print(f"error: {output} looks like a build made by an older version (it has no {MARKER} file), "
+                          f"but it also holds files this build would not write, such as {leftovers[0]}; "
+                          "if it is only an old build, delete it and build again; nothing was changed", file=sys.stderr)
+                    return EXIT_USAGE
+            uptodate.forget_build(cache_dir)  # until the new site is in place
+            finished = True  # from here the staging folder is swapped in or removed, whatever happens
+            try:
+                staging.finish(site.pages, site.static_files, site.stored)
+            except UnsafeOutput as problem:  # the folder changed since it was checked
+                print(f"error: {problem}; nothing was changed", file=sys.stderr)
+                return EXIT_USAGE
+            except OSError as exc:
+                print(f"error: could not write {output}: {exc.strerror or exc}; the previous site was kept",
+                      file=sys.stderr)
+                return EXIT_CONTENT
+            reuse.save()
+    finally:
+        if staging is not None and not finished:
+            staging.abandon()
     warnings = format_errors([], site.warnings) if site.warnings else ""
     if warnings:  # once the site is written: a refused output folder is the one thing to say then
         print(warnings, file=sys.stderr)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Iterable
 
 from .redirects import Redirect, redirects_file
 
@@ -38,9 +39,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"
 
 
-def host_files(pages: dict[str, str], static_files: dict[str, Path], redirects: list[Redirect],
+def host_files(pages: Iterable[str], static_files: dict[str, Path], redirects: list[Redirect],
                redirect_pages: dict[str, str], fingerprinted: frozenset[str]) -> dict[str, str]:
     """Output path -> text of the files for hosts: the pages at old addresses, `_redirects`, `_headers`.
+
+    `pages` are the output paths of the site's pages.
 
     A `_headers` in static/ replaces the generated one (the pipeline refuses a
     `_redirects` there when redirects.yaml declares redirects).

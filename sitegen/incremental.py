@@ -139,7 +139,8 @@ class IncrementalBuilder(Reuse):
         self._value_keys: dict[str, object] = {}
         # What the link check read from each page; a one-shot build reads it where each page is rendered.
         self.page_facts_cache: dict | None = {} if keep_pages else None
-        self.placeholder_cache: dict = {}  # the example values found in each source
+        # The example values found in each source (it holds every source's text: a one-shot build keeps none).
+        self.placeholder_cache: dict | None = {} if keep_pages else None
         self.photo_digests: dict = {}  # photo file -> (size, time, content hash), so photos are not hashed again
 
     def build(self) -> RenderedSite:
@@ -174,7 +175,8 @@ class IncrementalBuilder(Reuse):
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
                 if entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
-                    checked, raw = time.time_ns(), _read_bytes(path)
+                    # A one-shot build compares with no earlier build: it need not keep every file's bytes.
+                    checked, raw = time.time_ns(), _read_bytes(path) if self.keep_pages else None
                     if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
                         found = ErrorCollector()
                         document = load_document(kind, path, root, section, found)

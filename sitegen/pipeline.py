@@ -79,6 +79,7 @@ class RenderedSite:
     redirects: int = 0  # how many redirects the site declares (their pages are in `pages`)
     warnings: list = field(default_factory=list)  # SiteErrors with severity "warning", sorted
     scheduled: list = field(default_factory=list)  # dates of the pages left out until their day, soonest first
+    stored: frozenset[str] = frozenset()  # output paths of pages already written to the reuse layer's staging folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,8 @@ class Reuse:
     placeholder_cache: dict | None = None
     # Photo file -> (size, modification time, content hash), kept between builds (None: not kept).
     photo_digests: dict | None = None
+    # Where rendered pages may go at once instead of staying in memory (writer.Staging; None: memory).
+    page_store = None
 
     def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
         return load_documents(root, kinds, errors)
@@ -254,11 +257,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     # unless the reuse layer keeps it between builds.
     read_facts = reuse.page_facts_cache is None
     layouts: dict = {}
+    # Where the reuse layer gives a staging folder, each page goes to disk as soon as it is rendered
+    # (only its facts come back), so a large site's pages never all wait in memory.
+    store = reuse.page_store if read_facts else None
 
-    def render_route(index: int) -> tuple[str | None, SiteError | None, PageFacts | None]:
+    def render_route(index: int) -> tuple[str | None, SiteError | None, PageFacts | None, bool]:
         route = routes[index]
         if route.template in runaway:
-            return None, None, None
+            return None, None, None, False
         crumbs = tuple(NavItem(title, url) for title, url in plan.breadcrumbs(route.url))
         page = page_info(route, config.base_url, crumbs, placed.get(route.url, frozenset()), today,
                          shares.get(route.url))
@@ -268,19 +274,24 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
         except Exception as exc:  # a template may raise anything; report it at its line
             if isinstance(exc, RecursionError):
                 runaway.add(route.template)
-            return None, template_error(exc, root, route.url), None
+            return None, template_error(exc, root, route.url), None, False
         if not route.is_html:
-            return html, None, None
-        return html, None, page_facts(html, layouts) if read_facts else None
+            return html, None, None, False
+        facts = page_facts(html, layouts) if read_facts else None
+        if store is None:
+            return html, None, facts, False
+        store.put(route.output_path, html)
+        return None, None, facts, True
 
-    rendered: dict[str, tuple[Route, str]] = {}
+    rendered: dict[str, tuple[Route, str | None]] = {}  # None: the page is in the staging folder
     facts_cache = {} if read_facts else reuse.page_facts_cache
+    facts_by_url: dict[str, PageFacts] = {}
     seen_template_errors: set[tuple[str, int, str]] = set()
-    for route, (html, error, facts) in zip(routes, reuse.render_all(render_route, len(routes))):
-        if html is not None:
+    for route, (html, error, facts, stored) in zip(routes, reuse.render_all(render_route, len(routes))):
+        if html is not None or stored:
             rendered[route.url] = (route, html)
             if facts is not None:
-                facts_cache[html] = facts
+                facts_by_url[route.url] = facts
         elif error is not None:
             key = (error.path, error.line, error.message.split(" (rendering ")[0])
             if key not in seen_template_errors:
@@ -296,6 +307,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     def check(into: ErrorCollector) -> None:
         check_pages(rendered, {"/" + relative for relative in static_files}, into,
                     config_links=_navigation_lines(root, _config_links(config)), facts_cache=facts_cache,
+                    known_facts=facts_by_url,
                     unpublished=unpublished, already_reported=images.reported,
                     renamed={original: url for original, url in asset_url.published if url != original},
                     locate=lambda needle, template_file: _template_line(root, needle, template_file))
@@ -303,22 +315,24 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     found = ErrorCollector()
     check(found)
     if found:  # a text shown on several pages (a question's answer) is blamed at its own line
-        _attach_shown_bodies(rendered, data.bodies)
+        _attach_shown_bodies(rendered, data.bodies, store)
         found = ErrorCollector()
         check(found)
     errors.extend(found.errors)
-    check_target_fragments(redirects, lambda url: page_ids(rendered[url][1]) if url in rendered else None, errors)
+    check_target_fragments(redirects, lambda url: (facts_by_url[url].all_ids() if url in facts_by_url else
+                                                   page_ids(rendered[url][1]) if url in rendered else None), errors)
     redirect_pages = render_redirect_pages(redirect_template, redirects, site_context, errors, root)
     if errors:
         raise failed()
 
-    pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items()}
+    pages = {output_path_for(url): page_html for url, (_, page_html) in rendered.items() if page_html is not None}
+    stored = frozenset(output_path_for(url) for url, (_, page_html) in rendered.items() if page_html is None)
     # The web editor: its own page and policy, outside the sitemap and the page checks.
     script = dict(asset_url.published).get(CMS_SCRIPT)
     pages.update(admin_files(options.kinds, config.name, config.repository, config.editor_auth_url, script))
-    pages.update(host_files(pages, static_files, redirects, redirect_pages, asset_url.fingerprinted))
+    pages.update(host_files([*pages, *stored], static_files, redirects, redirect_pages, asset_url.fingerprinted))
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects),
-                        errors.sorted_warnings(), scheduled)
+                        errors.sorted_warnings(), scheduled, stored)
 
 
 def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data: SiteData | None,
@@ -346,9 +360,11 @@ def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data:
     return plan
 
 
-def _attach_shown_bodies(rendered: dict[str, tuple[Route, str]], bodies) -> None:
+def _attach_shown_bodies(rendered: dict[str, tuple[Route, str | None]], bodies, store) -> None:
     """Add to each page the Markdown sources of the data texts it shows, for messages."""
     for route, page_html in rendered.values():
+        if page_html is None:
+            page_html = store.read(route.output_path)
         known = {(source, first_line) for source, _, first_line in route.markdown_sources}
         for record, attribute, text, source, first_line in bodies:
             shown = getattr(record, attribute, "")

@@ -114,20 +114,78 @@ def write_site(output: Path, pages: dict[str, str], static_files: dict[str, Path
     deleting the whole previous site (thousands of folders, each slow to
     remove on some file systems).
     """
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _recover(output)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'staging')}{os.getpid()}-", dir=output.parent))
-    try:
-        if spare is not None and _claim(spare, staging):
-            _update_in_place(staging, pages, static_files)
-        else:
-            _write_fresh(staging, pages, static_files)
-        os.chmod(staging, 0o755)
-        _swap_in(staging, output, spare)
-    except BaseException:
-        _remove_ours(staging)
-        raise
+    Staging.open(output, spare).finish(pages, static_files)
+
+
+class Staging:
+    """The folder a build is written into before it is swapped in for `output`.
+
+    A build may `put` pages into it while it renders them (from worker
+    processes too), so no page has to stay in memory until the end; `finish`
+    adds the rest, removes what the site no longer has and swaps the folder
+    in; `abandon` gives up and keeps the folder as the spare.
+    """
+
+    def __init__(self, output: Path, folder: Path, spare: Path | None, claimed: bool):
+        self.output, self.folder, self.spare, self.claimed = output, folder, spare, claimed
+
+    @classmethod
+    def open(cls, output: Path, spare: Path | None = None) -> "Staging":
+        output = output.absolute()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _recover(output, spare)
+        folder = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'staging')}{os.getpid()}-", dir=output.parent))
+        claimed = spare is not None and _claim(spare, folder)
+        try:
+            if claimed:
+                _plain_tree(folder)  # links and the like out before anything is written through them
+            (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        except BaseException:
+            _remove_ours(folder)
+            raise
+        return cls(output, folder, spare, claimed)
+
+    def put(self, relative: str, text: str) -> None:
+        """Write one page now, unless the folder holds it already."""
+        target = self.folder / relative
+        for parent in reversed(PurePosixPath(relative).parents[:-1]):
+            folder = self.folder / parent
+            try:
+                folder.mkdir()  # workers may race to make it: one makes it, the others find it
+            except FileExistsError:
+                if folder.is_symlink() or not folder.is_dir():  # a file of an earlier site where this one has a folder
+                    try:
+                        folder.unlink()
+                    except FileNotFoundError:
+                        pass
+                    folder.mkdir(exist_ok=True)
+        content = text.encode("utf-8")
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a folder of an earlier site where this one has a file
+        elif _holds(target, content):
+            return
+        target.write_bytes(content)
+
+    def read(self, relative: str) -> str:
+        return (self.folder / relative).read_text(encoding="utf-8")
+
+    def finish(self, pages: dict[str, str], static_files: dict[str, Path], written: frozenset[str] = frozenset()) -> None:
+        """Add `pages` and `static_files` to what was put, drop everything else, and swap the folder in."""
+        try:
+            if self.claimed or written:
+                _update_in_place(self.folder, pages, static_files, written)
+            else:
+                _write_fresh(self.folder, pages, static_files)
+            os.chmod(self.folder, 0o755)
+            _swap_in(self.folder, self.output, self.spare)
+        except BaseException:
+            _remove_ours(self.folder)
+            raise
+
+    def abandon(self) -> None:
+        """Give up the build: a folder made from the spare goes back to being it (what it holds now
+        only saves writes later); a new one is deleted, so a refused build leaves nothing behind."""
+        _keep_or_remove(self.folder, self.spare if self.claimed else None)
 
 
 def _write_fresh(staging: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
@@ -163,13 +221,15 @@ def _claim(spare: Path, staging: Path) -> bool:
         return False
 
 
-def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
+def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[str, Path],
+                     written: frozenset[str] = frozenset()) -> None:
     """Make `staging` (an earlier build) hold exactly this site, touching only what differs.
 
-    Links and anything but plain files and folders are removed, never followed.
+    `written` are files already put there by this build. Links and anything
+    but plain files and folders are removed, never followed.
     """
     wanted = {MARKER: MARKER_TEXT.encode("utf-8"), **{relative: text.encode("utf-8") for relative, text in pages.items()},
-              **static_files}
+              **static_files, **dict.fromkeys(written)}
     folders = {posixpath.dirname(relative) for relative in wanted} - {""}
     folders |= {str(parent) for folder in list(folders) for parent in PurePosixPath(folder).parents if str(parent) != "."}
     files, dirs = _plain_tree(staging)
@@ -183,6 +243,8 @@ def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[st
             target.unlink()  # a file where the new site has a folder
         os.mkdir(target)
     for relative, content in wanted.items():
+        if content is None:
+            continue  # put there by this build
         target = staging / relative
         if relative in files:
             if isinstance(content, Path):
@@ -321,7 +383,7 @@ def _prefix(output: Path, kind: str) -> str:
     return f".{output.name}-{kind}-"
 
 
-def _recover(output: Path) -> None:
+def _recover(output: Path, spare: Path | None = None) -> None:
     """Tidy up after builds that were killed before they finished.
 
     A build killed between its two renames leaves no output/ but the previous
@@ -338,7 +400,7 @@ def _recover(output: Path) -> None:
         if leftover in retired and not output.exists():
             os.replace(leftover, output)
         else:
-            _remove_ours(leftover)
+            _keep_or_remove(leftover, spare)  # a killed build's folder still saves writes as the spare
 
 
 def _remove_ours(folder: Path) -> None:

@@ -205,3 +205,24 @@ def _remove(path: Path) -> None:
 
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
+
+
+def test_pages_written_as_they_are_rendered_equal_pages_kept_in_memory(fixture_site, tmp_path):
+    """`python build.py` puts each page into its staging folder as soon as it is rendered."""
+    from datetime import date
+
+    from sitegen.incremental import IncrementalBuilder
+    from sitegen.pipeline import BuildOptions, build_site
+    from sitegen.writer import Staging
+
+    options = BuildOptions(fixture_site, today=date(2026, 11, 2))
+    builder = IncrementalBuilder(options, keep_pages=False)
+    staging = builder.page_store = Staging.open(tmp_path / "streamed")
+    streamed = builder.build()
+    html_pages = {route.output_path for route in streamed.routes if route.is_html}
+    assert streamed.stored == html_pages and not html_pages & streamed.pages.keys()
+    staging.finish(streamed.pages, streamed.static_files, streamed.stored)
+    in_memory = build_site(options)
+    assert not in_memory.stored
+    write_site(tmp_path / "memory", in_memory.pages, in_memory.static_files)
+    assert snapshot(tmp_path / "streamed") == snapshot(tmp_path / "memory")
