@@ -123,7 +123,7 @@ class Staging:
     A build may `put` pages into it while it renders them (from worker
     processes too), so no page has to stay in memory until the end; `finish`
     adds the rest, removes what the site no longer has and swaps the folder
-    in; `abandon` gives up and keeps the folder as the spare.
+    in; `abandon` gives up (see there).
     """
 
     def __init__(self, output: Path, folder: Path, spare: Path | None, claimed: bool):
@@ -160,7 +160,9 @@ class Staging:
                         pass
                     folder.mkdir(exist_ok=True)
         content = text.encode("utf-8")
-        if target.is_dir() and not target.is_symlink():
+        if target.is_symlink():
+            target.unlink()  # never written through
+        elif target.is_dir():
             shutil.rmtree(target)  # a folder of an earlier site where this one has a file
         elif _holds(target, content):
             return
