@@ -276,7 +276,7 @@ def _walk_fragment(body, wrapper, component_tag: str, end_tag: str, problems: li
     while stack:
         node, namespace = stack.pop()
         tag = node.tag
-        if tag.startswith("-"):  # comments
+        if not tag or tag.startswith("-"):  # comments, and <?...> read as comments (no tag)
             continue
         if node.mem_id == wrapper.mem_id:
             stack.extend((child, namespace) for child in reversed(list(node.iter(include_text=False))))
@@ -316,7 +316,7 @@ def _walk_clean_fragment(body, wrapper, component_tag: str, end_tag: str):
     body_id, wrapper_id = body.mem_id, wrapper.mem_id
     for node in body.traverse(include_text=False):
         tag = node.tag
-        if tag.startswith("-"):  # comments
+        if not tag or tag.startswith("-"):  # comments, and <?...> read as comments (no tag)
             continue
         if tag == end_tag:
             end = node

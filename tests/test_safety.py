@@ -441,7 +441,8 @@ def test_whatever_the_check_lets_through_runs_no_script(markdown):
 
 COMPONENT = "\x02component\x03"
 ORDINARY_PIECES = ["<p>", "</p>", '<h2 id="a">', "</h2>", '<a href="/x/" title="y">', "</a>", "<br>", "<em>", "</em>",
-                   '<img src="/i.png" alt="">', "<table><tr><td>", "</td></tr></table>", "<ul><li>", "word", COMPONENT]
+                   '<img src="/i.png" alt="">', "<table><tr><td>", "</td></tr></table>", "<ul><li>", "word", COMPONENT,
+                   "<?php echo 1 ?>"]
 
 
 @settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -456,3 +457,15 @@ def test_the_quick_walk_of_a_fragment_judges_like_the_full_walk(html):
         with mock.patch("sitegen.sanitize._walk_clean_fragment", return_value=None):
             full = check_fragment(html, markers)
     assert quick == full
+
+
+def test_a_processing_instruction_is_read_as_the_comment_browsers_make_of_it(fixture_site):
+    """`<?php ... ?>` pasted from another site: browsers show nothing of it; the check must not stumble."""
+    for html in ('<p>a <?php echo "hi" ?> b</p>', '<svg><?x y?></svg>'):
+        with mock.patch("sitegen.sanitize._walk_clean_fragment", return_value=None):
+            assert check_fragment(html, ()) == []
+        assert check_fragment(html, ()) == []
+    page = fixture_site / "content" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\nOld code: <?php echo "hi" ?>\n', encoding="utf-8")
+    result = run_build(fixture_site)
+    assert (result.code, result.err) == (0, "")
