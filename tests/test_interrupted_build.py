@@ -88,22 +88,21 @@ def _running(pids: list[int]) -> list[int]:
     return [pid for pid in pids if pid in table and table[pid][1] not in ("Z", "X")]
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-@pytest.mark.parametrize("how", STOPS)
-def test_stopping_a_build_stops_its_workers_quietly(tmp_path, how):
-    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
-    if worker_count() < 2 or not can_fork():
-        pytest.skip("the build uses worker processes only with two cores or more and fork")
-    site = copy_fixture_site(tmp_path / "site")
-    _add_pages(site, MIN_DOCUMENTS_FOR_WORKERS + 150)
-    process = subprocess.Popen([sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def _stop_build_with_workers(command: list[str], how: str, ready=lambda: True, env: dict | None = None) -> None:
+    """Start the build, wait until `ready()` and it has workers, then stop it `how`.
+
+    Checks what every stop must give: no traceback, the exit code of STOPS, a
+    one-line message (but after SIGKILL), and no worker left running after it.
+    """
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         workers: list[int] = []
         while not workers and process.poll() is None and time.monotonic() < deadline:
-            workers = _workers_of(process.pid)
-            time.sleep(0.005)
+            if ready():
+                workers = _workers_of(process.pid)
+            time.sleep(0.002)
         assert workers, "the build never started worker processes"
         if how == "ctrl-c":
             os.killpg(process.pid, signal.SIGINT)
@@ -118,11 +117,23 @@ def test_stopping_a_build_stops_its_workers_quietly(tmp_path, how):
     assert process.returncode == STOPS[how], err
     if how != "SIGKILL":
         assert err.strip() == "Interrupted; the output folder was left as it was."
-        assert not (site / "output").exists()
     deadline = time.monotonic() + 10
     while _running(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _running(workers) == [], "worker processes outlived the build"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("how", STOPS)
+def test_stopping_a_build_stops_its_workers_quietly(tmp_path, how):
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS, can_fork, worker_count
+    if worker_count() < 2 or not can_fork():
+        pytest.skip("the build uses worker processes only with two cores or more and fork")
+    site = copy_fixture_site(tmp_path / "site")
+    _add_pages(site, MIN_DOCUMENTS_FOR_WORKERS + 150)
+    _stop_build_with_workers([sys.executable, str(REPO_ROOT / "build.py"), "--root", str(site)], how)
+    if how != "SIGKILL":
+        assert not (site / "output").exists()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
@@ -141,34 +152,10 @@ def test_stopping_a_build_while_it_draws_share_cards_stops_its_workers_quietly(t
     # The empty image cache leaves every card to draw. Once the first is in it, the build's
     # workers are those that draw cards (those that convert and render pages have ended).
     cards = tmp_path / "empty" / "images"
-    process = subprocess.Popen(command, env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "empty")},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while not workers and process.poll() is None and time.monotonic() < deadline:
-            if cards.is_dir() and any(cards.glob("card-*.png")):
-                workers = _workers_of(process.pid)
-            time.sleep(0.002)
-        assert workers, "the build never drew cards in worker processes"
-        if how == "ctrl-c":
-            os.killpg(process.pid, signal.SIGINT)
-        else:
-            process.send_signal(getattr(signal, how))
-        _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert "Traceback" not in err, err
-    assert process.returncode == STOPS[how], err
-    if how != "SIGKILL":
-        assert err.strip() == "Interrupted; the output folder was left as it was."
+    _stop_build_with_workers(command, how, ready=lambda: cards.is_dir() and any(cards.glob("card-*.png")),
+                             env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "empty")})
     assert len(list(cards.glob("card-*.png"))) < len(list((site / "output" / "images" / "social").glob("*.png")))
     assert snapshot(site / "output") == before
-    deadline = time.monotonic() + 10
-    while _running(workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _running(workers) == [], "worker processes outlived the build"
     # A card in the cache is whole (written under a temporary name, then renamed), and the next build
     # draws the others.
     for card in cards.glob("card-*.png"):
