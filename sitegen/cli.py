@@ -64,7 +64,7 @@ def _common_options(for_command: bool) -> argparse.ArgumentParser:
     common.add_argument("--drafts", action="store_true", default=default(False),
                         help="include pages marked draft: true, and scheduled and expired pages")
     common.add_argument("--no-cache", action="store_true", default=default(False),
-                        help="convert all Markdown afresh, without the cache in .sitegen-cache/")
+                        help="build everything afresh, without what .sitegen-cache/ keeps from earlier builds")
     common.add_argument("--today", type=_today, default=default(None), metavar="YYYY-MM-DD",
                         help="build as if it were this day: which holiday hours are coming up, which pages are "
                              "scheduled or expired (default: today)")
@@ -270,7 +270,6 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
                           f"but it also holds files this build would not write, such as {leftovers[0]}; "
                           "if it is only an old build, delete it and build again; nothing was changed", file=sys.stderr)
                     return EXIT_USAGE
-            uptodate.forget_build(cache_dir)  # until the new site is in place
             finished = True  # from here the staging folder is swapped in or removed, whatever happens
             try:
                 staging.finish(site.pages, site.static_files, site.stored)
@@ -291,7 +290,7 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
     report = _report(site, f"into {_display(output)}" if write else "checked; nothing written", warnings)
     print(report.summary(site.seconds))
     if write and use_cache:
-        uptodate.record_build(options.root / CACHE_DIR, fingerprint, output, report)
+        uptodate.record_build(cache_dir, fingerprint, output, report)
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from markupsafe import Markup
 
 from .errors import ErrorCollector, did_you_mean
+from .writer import process_alive
 
 IMAGE_DIR = "content/images"
 URL_PREFIX = "/images/"
@@ -322,23 +323,8 @@ def _remove_leftovers(cache: Path) -> None:
     """Delete the temporary files of builds that were killed while writing them (_write_atomic)."""
     for path in cache.glob(".*.tmp"):
         pid = path.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    """True while process `pid` runs; a killed worker nobody has reaped yet (a zombie) does not."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
-    except (OSError, IndexError):
-        return True  # no /proc (macOS): it answered, so it runs
 
 
 def _write_atomic(path: Path, make) -> None:

@@ -248,12 +248,20 @@ class IncrementalBuilder(Reuse):
             self._markdown = (options, renderer)
         return self._markdown[1]
 
+    def _remembered(self, text: str, source: str, first_line: int) -> _Conversion | None:
+        """The conversion held in memory for this text, if it was made from the same inputs."""
+        options = self._markdown[0] if self._markdown else None
+        cached = self._conversions.get((source, first_line))
+        if (cached is None or cached.text != text or cached.options != options
+                or cached.context != self._directive_context(text, cached.partials)):
+            return None
+        return cached
+
     def convert(self, markdown: MarkdownRenderer, text: str, source: str, first_line: int) -> MarkdownResult:
         options = self._markdown[0] if self._markdown else None
         slot = (source, first_line)
-        cached = self._conversions.get(slot)
-        if (cached is None or cached.text != text or cached.options != options
-                or cached.context != self._directive_context(text, cached.partials)):
+        cached = self._remembered(text, source, first_line)
+        if cached is None:
             self._partials = []
             try:
                 result = super().convert(markdown, text, source, first_line)
@@ -275,9 +283,8 @@ class IncrementalBuilder(Reuse):
         results: list[MarkdownResult | None] = [None] * len(jobs)
         plain: list[int] = []
         for index, (text, source, first_line) in enumerate(jobs):
-            cached = self._conversions.get((source, first_line))
-            if (cached is not None and cached.text == text and cached.options == options
-                    and cached.context == self._directive_context(text, cached.partials)):
+            cached = self._remembered(text, source, first_line)
+            if cached is not None:
                 self._used_conversions[(source, first_line)] = cached
                 results[index] = cached.result
             elif not reads_the_site(text):

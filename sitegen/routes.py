@@ -82,7 +82,7 @@ def url_problem(url: str) -> str:
     if not _SAFE_URL.fullmatch(url):
         return "may only use letters, digits, '-', '_', '.' and '~', and must end with / or .html"
     if any(len(part) > MAX_NAME for part in url.split("/")):
-        return f"has a part longer than {MAX_NAME} characters, more than a file name may have; shorten it"
+        return f"has a part between slashes longer than {MAX_NAME} characters, too long for a file name; shorten it"
     return ""
 
 

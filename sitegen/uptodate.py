@@ -11,9 +11,9 @@ same report and stops. Anything else (an edit, a new day, a file in output/
 changed or deleted by hand, a symbolic link among the sources, a record that
 cannot be read) runs the whole build.
 
-Only the standard library is imported here: deciding costs a few
-milliseconds per thousand pages, less than loading the build's own
-libraries would.
+Little is imported here (the standard library, and social.py for the fonts
+share cards are drawn with): deciding costs a few milliseconds per thousand
+pages, less than loading the build's own libraries would.
 """
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ FORMAT = 1
 SOURCE_FOLDERS = ("content", "templates", "static")
 SOURCE_FILES = ("site_config.yaml",)
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "pillow", "selectolax")
-FONT_FOLDERS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")  # share cards draw with these
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +123,6 @@ def record_build(cache_dir: Path, fingerprint: str | None, output: Path, report:
         pass  # without a record the next build simply runs in full
 
 
-def forget_build(cache_dir: Path) -> None:
-    """Drop the record, before anything replaces the output folder it describes."""
-    try:
-        if not cache_dir.is_symlink():
-            (cache_dir / MEMO_FILE).unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
 def _add_file(digest, path: Path, relative: str) -> None:
     if path.is_symlink():
         raise OSError("a link")
@@ -187,14 +177,17 @@ def _versions() -> list:
             versions.append(metadata.version(name))
         except metadata.PackageNotFoundError:
             versions.append(None)
+    from .social import BOLD, REGULAR, find_font  # share cards draw with these fonts
+
     fonts = []
-    for folder in FONT_FOLDERS:
-        for name in ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"):
-            try:
-                info = os.stat(os.path.join(folder, name))
-                fonts.append((folder, name, info.st_size, info.st_mtime_ns))
-            except OSError:
-                pass
+    for name in (BOLD, REGULAR):
+        path = find_font(name)
+        try:
+            info = path.stat() if path is not None else None
+        except OSError:
+            info = None
+        if info is not None:
+            fonts.append((str(path), info.st_size, info.st_mtime_ns))
     return [sys.version, code.hexdigest(), versions, fonts]
 
 

@@ -419,15 +419,22 @@ def _owner_alive(name: str, output: Path) -> bool:
             break
     else:
         return False
-    if not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
+    return pid_text.isdigit() and int(pid_text) != os.getpid() and process_alive(int(pid_text))
+
+
+def process_alive(pid: int) -> bool:
+    """True while process `pid` runs; a killed process nobody has reaped yet (a zombie) does not."""
     try:
-        os.kill(int(pid_text), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): it answered, so it runs
 
 
 # What a folder holds ---------------------------------------------------------------------

@@ -492,8 +492,8 @@ def test_a_url_part_too_long_for_a_file_name_is_reported(fixture_site):
     for command in ("check", "build"):
         code, _, err = run_build(fixture_site, command)
         assert code == 1
-        assert f"{ABOUT}:2: the URL '/{'a' * 256}/' has a part longer than 255 characters, more than a file name " \
-               "may have; shorten it" in err.splitlines()
+        assert f"{ABOUT}:2: the URL '/{'a' * 256}/' has a part between slashes longer than 255 characters, " \
+               "too long for a file name; shorten it" in err.splitlines()
     about.write_text(text.replace("---\n", "---\nurl: /" + "a" * 255 + "/\n", 1), encoding="utf-8")
     assert "longer than 255" not in run_build(fixture_site, "check").err  # the menu's /about/ is gone, nothing else
 
