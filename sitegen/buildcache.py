@@ -125,6 +125,37 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+def encode_page(html_digest: str, facts: PageFacts) -> str:
+    """A page's entry: its HTML's digest on the first line (read without decoding the rest), then its facts.
+
+    The layout parts most pages share are kept as text of their own, so that
+    reading thousands of entries decodes each layout once (decode_facts).
+    """
+    shared = [encode(part) for part in facts.shared]
+    return f"{html_digest}\n{json.dumps([encode(dataclasses.replace(facts, shared=())), shared])}"
+
+
+def page_html_digest(entry: str) -> str:
+    return entry.split("\n", 1)[0]
+
+
+def decode_facts(entry: str, layouts: dict[str, LayoutFacts]) -> PageFacts:
+    """The facts of a page's entry; `layouts` memoises the shared parts by their text. ValueError if damaged."""
+    try:
+        own, shared = json.loads(entry.split("\n", 1)[1])
+        parts = []
+        for text in shared:
+            if text not in layouts:
+                layouts[text] = decode(text)
+            parts.append(layouts[text])
+        facts = decode(own)
+        if not isinstance(facts, PageFacts) or not all(isinstance(part, LayoutFacts) for part in parts):
+            raise ValueError("not the facts of a page")
+        return dataclasses.replace(facts, shared=tuple(parts))
+    except (IndexError, TypeError) as exc:
+        raise ValueError(f"not a page's entry: {exc}") from None
+
+
 class NotStorable(Exception):
     """A value the store has no form for: it is left out of the store."""
 

@@ -52,9 +52,10 @@ from jinja2 import meta
 from . import buildcache
 from .buildcache import BuildCache, NotStorable
 from .cache import MarkdownCache, reads_the_site
+from .checks import PageFacts, page_facts
 from .collections import Collection, SiteData
 from .config import CONFIG_FILE
-from .content import document_sections, load_document
+from .content import document_sections, load_document, matching_files
 from .digest import Undigestible, digest
 from .errors import ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
@@ -129,7 +130,8 @@ class IncrementalBuilder(Reuse):
         self._kept: dict[str, dict[str, str]] | None = None  # table -> key -> entry, as read at the start
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
-        self._note: tuple[str, str | None] | None = None  # (page key, HTML digest or None if reused), in a worker
+        # (page key, HTML digest or None if reused, output path): what a worker's render tells render_all.
+        self._note: tuple[str, str | None, str] | None = None
         self._lasting_keys: dict[str, str | None] = {}  # context name -> digest, this build
         self.keep_pages = keep_pages
         self._stored: dict[str, MarkdownResult] = {}  # converted this run, for the store
@@ -186,7 +188,7 @@ class IncrementalBuilder(Reuse):
             section = root / folder
             if not section.is_dir():
                 continue
-            for path in sorted(section.glob(pattern)):
+            for path in matching_files(section, pattern):
                 key = str(path)
                 signature = _signature(path)
                 if signature is None:
@@ -360,12 +362,17 @@ class IncrementalBuilder(Reuse):
                 return super().render_all(render_route, count)  # nothing to keep: every core
             # On every core; each page notes its key, and the HTML's digest and facts if it was rendered.
             results = super().render_all(self._render_and_note(render_route), count)
-            for _, key, entry in results:
+            outcomes = []
+            layouts: dict = {}
+            for outcome, (key, relative), entry in results:
                 if key is not None:
                     self._used_entries["pages"].add(key)
                     if entry is not None:
                         self._new_entries["pages"][key] = entry
-            return [outcome for outcome, _, _ in results]
+                    elif outcome[3] and outcome[2] is None:  # reused: its facts are read here, layouts once
+                        outcome = (*outcome[:2], self._stored_facts(key, relative, layouts), *outcome[3:])
+                outcomes.append(outcome)
+            return outcomes
         # In this process: the pages it renders are kept for the next build.
         return [render_route(index) for index in range(count)]
 
@@ -380,15 +387,15 @@ class IncrementalBuilder(Reuse):
             outcome = render_route(index)
             note, self._note = self._note, None
             if note is None:
-                return outcome, None, None
-            key, html_digest = note
+                return outcome, (None, None), None
+            key, html_digest, relative = note
             entry = None
             if html_digest is not None and outcome[2] is not None:
                 try:
-                    entry = buildcache.encode([html_digest, outcome[2]])
+                    entry = buildcache.encode_page(html_digest, outcome[2])
                 except NotStorable:
                     pass
-            return outcome, key, entry
+            return outcome, (key, relative), entry
         return render_and_note
 
     def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
@@ -400,11 +407,11 @@ class IncrementalBuilder(Reuse):
             kept = self._kept["pages"].get(key) if key is not None else None
             stored = self._stored_page(route.output_path, kept) if kept is not None else None
             if stored is not None:
-                self._note = (key, None)
+                self._note = (key, None, route.output_path)
                 return stored
             page_html = super().render(template, route, page, site_context, finish)
             if key is not None:
-                self._note = (key, _text_digest(page_html))
+                self._note = (key, _text_digest(page_html), route.output_path)
             return page_html
         key = self._page_key(template, route, page, site_context)
         cached = self._pages.get(route.url)
@@ -419,21 +426,27 @@ class IncrementalBuilder(Reuse):
         return page_html
 
     def _stored_page(self, relative: str, kept: str) -> StoredPage | None:
-        """The page as the store knows it, if the staging folder holds its bytes or output/ gives them to it."""
-        try:
-            html_digest, facts = buildcache.decode(kept)
-        except ValueError:
-            return None
+        """The page as the store knows it, if the staging folder holds its bytes or output/ gives them to it.
+
+        Its facts are read by render_all, in the parent process (StoredPage(None) until then).
+        """
+        html_digest = buildcache.page_html_digest(kept)
         if _file_digest(self.page_store.folder / relative) == html_digest:
-            return StoredPage(facts)
+            return StoredPage(None)
         raw = _read_plain_file(self.page_store.output / relative)  # the last build's, if output/ still has it
         if raw is not None and _bytes_digest(raw) == html_digest:
             try:
                 self.page_store.put(relative, raw.decode("utf-8"))
             except (OSError, UnicodeDecodeError):
                 return None
-            return StoredPage(facts)
+            return StoredPage(None)
         return None
+
+    def _stored_facts(self, key: str, relative: str, layouts: dict) -> PageFacts:
+        try:
+            return buildcache.decode_facts(self._kept["pages"][key], layouts)
+        except ValueError:  # a damaged entry: read the page the staging folder holds
+            return page_facts(self.page_store.read(relative), layouts)
 
     # --- keys --------------------------------------------------------------
 
@@ -444,29 +457,37 @@ class IncrementalBuilder(Reuse):
         if closure is None:
             return None
         signature, names = closure
-        if "template " + template.name not in self._lasting_keys:
-            self._lasting_keys["template " + template.name] = digest(signature)
-        parts: list = [self._lasting_keys["template " + template.name]]
+        shared = "template " + template.name  # the templates' text and the site's values they read: once a build
+        if shared not in self._lasting_keys:
+            self._lasting_keys[shared] = self._lasting_template_key(signature, names, site_context)
+        if self._lasting_keys[shared] is None:
+            return None
+        parts: list = [self._lasting_keys[shared]]
         for name in names:
             if name == "page":
-                value = page
+                parts.append(page)
             elif name == "document" and isinstance(route.record, Document):
-                value = route.record
+                parts.append(route.record)
             elif name == route.kind and route.record is not None:  # a collection's item, by its name
-                value = self._lasting_data_key()
-            elif name in site_context:
-                if name not in self._lasting_keys:
-                    self._lasting_keys[name] = self._lasting_context_key(site_context[name])
-                value = self._lasting_keys[name]
-            else:
-                continue  # a Jinja global, a name the templates set themselves, or undefined
-            if value is None:
-                return None
-            parts.append((name, value))
+                parts.append(self._lasting_data_key())
+        if None in parts:
+            return None
         try:
             return digest(*parts)
         except Undigestible:
             return None
+
+    def _lasting_template_key(self, signature: tuple, names: tuple[str, ...], site_context: dict) -> str | None:
+        parts: list = [signature]
+        for name in names:
+            if name in ("page", "document") or name not in site_context:
+                continue  # the page's own values, a Jinja global, a name the templates set themselves, or undefined
+            if name not in self._lasting_keys:
+                self._lasting_keys[name] = self._lasting_context_key(site_context[name])
+            if self._lasting_keys[name] is None:
+                return None
+            parts.append((name, self._lasting_keys[name]))
+        return digest(*parts)
 
     def _lasting_context_key(self, value: object) -> str | None:
         data = self._data.data if self._data else None

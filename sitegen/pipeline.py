@@ -86,7 +86,7 @@ class RenderedSite:
 class StoredPage:
     """What Reuse.render gives for a page the staging folder already holds, byte for byte as rendered."""
 
-    facts: PageFacts  # what the link check reads from it
+    facts: PageFacts | None  # what the link check reads from it (None: the reuse layer's render_all fills it in)
 
 
 @dataclass(frozen=True, slots=True)
