@@ -529,7 +529,11 @@ class IncrementalBuilder(Reuse):
         # The Markdown collections (articles, ...) the components list.
         documents = tuple((relative, entry.raw) for relative, entry in self._documents.items()
                           if entry.kind.name in read)
-        return (self._config_raw, self._data_key(), closures, documents, self.options.today or date.today())
+        # Values such as picture() (the photos) and asset_url(), compared as the values they are.
+        context = getattr(self._render_directive, "context", None) or {}
+        values = tuple((name, context[name]) for name in sorted(read)
+                       if name in context and _is_frozen_dataclass(context[name]))
+        return (self._config_raw, self._data_key(), closures, documents, values, self.options.today or date.today())
 
     def _data_key(self) -> object:
         if self._data is None:
