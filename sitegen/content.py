@@ -137,12 +137,20 @@ def document_sections(kinds) -> list:
 
 
 def matching_files(section: Path, pattern: str) -> list[Path]:
-    """sorted(section.glob(pattern)) for the patterns collections use ('*.md', '**/*.md'), listed with
-    os.scandir: a large site's pages are listed several times faster."""
+    """sorted(section.glob(pattern)), for the patterns collections use ('*.md', '**/*.md')."""
+    return [Path(path) for path, _ in matching_paths(section, pattern)]
+
+
+def matching_paths(section: Path, pattern: str) -> list[tuple[str, str]]:
+    """(path, path inside `section` with '/') of what section.glob(pattern) finds, in its sorted order.
+
+    Listed with os.scandir and kept as text: a large site's pages are listed
+    several times faster than with pathlib.
+    """
     recursive = pattern.startswith("**/")
     name_pattern = pattern[3:] if recursive else pattern
     if "/" in name_pattern:
-        return sorted(section.glob(pattern))
+        return [(str(path), path.relative_to(section).as_posix()) for path in sorted(section.glob(pattern))]
     found: list[tuple[str, ...]] = []
     pending: list[tuple[str, tuple[str, ...]]] = [(str(section), ())]
     while pending:
@@ -157,7 +165,8 @@ def matching_files(section: Path, pattern: str) -> list[Path]:
         except OSError:
             continue  # gone since it was listed, as glob would skip it
     found.sort()  # the order of Path objects: part by part
-    return [section.joinpath(*parts) for parts in found]
+    base = str(section)
+    return [(os.path.join(base, *parts), "/".join(parts)) for parts in found]
 
 
 def load_documents(root: Path, kinds, errors: ErrorCollector) -> list[Document]:

@@ -55,7 +55,7 @@ from .cache import MarkdownCache, reads_the_site
 from .checks import PageFacts, page_facts
 from .collections import Collection, SiteData
 from .config import CONFIG_FILE
-from .content import document_sections, load_document, matching_files
+from .content import document_sections, load_document, matching_paths
 from .digest import Undigestible, digest
 from .errors import ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
@@ -188,19 +188,18 @@ class IncrementalBuilder(Reuse):
             section = root / folder
             if not section.is_dir():
                 continue
-            for path in matching_files(section, pattern):
-                key = str(path)
-                signature = _signature(path)
+            for key, inside in matching_paths(section, pattern):  # paths as text: thousands of them
+                signature = _signature(key)
                 if signature is None:
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
                 if self._kept is not None:  # a one-shot build: the store may know the file's bytes
-                    entry = self._load_kept_document(kind, path, root, section, signature)
+                    entry = self._load_kept_document(kind, key, f"{folder}/{inside}", root, section, signature)
                 elif entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
-                    checked, raw = time.time_ns(), _read_bytes(path) if self.keep_pages else None
+                    checked, raw = time.time_ns(), _read_bytes(key) if self.keep_pages else None
                     if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
                         found = ErrorCollector()
-                        document = load_document(kind, path, root, section, found)
+                        document = load_document(kind, Path(key), root, section, found)
                         entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
                     else:
                         entry.signature, entry.checked = signature, checked
@@ -213,11 +212,11 @@ class IncrementalBuilder(Reuse):
         self._documents = loaded
         return documents
 
-    def _load_kept_document(self, kind: Collection, path: Path, root: Path, section: Path,
+    def _load_kept_document(self, kind: Collection, path: str, relative: str, root: Path, section: Path,
                             signature: tuple) -> _LoadedDocument:
         """The document of a Markdown file, from the store when it holds one made from the same bytes."""
         raw = _read_bytes(path)
-        key = digest(kind.name, kind.source, path.relative_to(root).as_posix(), raw) if raw is not None else None
+        key = digest(kind.name, kind.source, relative, raw) if raw is not None else None
         kept = self._kept["documents"].get(key) if key else None
         if kept is not None:
             try:
@@ -227,7 +226,7 @@ class IncrementalBuilder(Reuse):
             except (ValueError, TypeError):
                 pass  # an entry that does not decode: load the file
         found = ErrorCollector()
-        document = load_document(kind, path, root, section, found)
+        document = load_document(kind, Path(path), root, section, found)
         if key is not None:
             try:
                 self._new_entries["documents"][key] = buildcache.encode([document, found.errors])
@@ -676,9 +675,10 @@ def _read_plain_file(path: Path) -> bytes | None:
         os.close(descriptor)
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_bytes(path: Path | str) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except OSError:
         return None
 
