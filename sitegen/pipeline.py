@@ -112,7 +112,7 @@ class Reuse:
 
     # HTML -> what the checks read from it, kept between builds (None: not kept).
     page_facts_cache: dict | None = None
-    # (source, text) -> its example-value warnings, kept between builds (None: not kept).
+    # Source -> its example-value warnings and what they were found in, kept between builds (None: not kept).
     placeholder_cache: dict | None = None
     # The pages the link check passed, kept between builds (checks.LinkMemo; None: not kept).
     link_memo = None

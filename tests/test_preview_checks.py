@@ -9,6 +9,7 @@ import pytest
 from sitegen.errors import BuildFailed
 from sitegen.incremental import IncrementalBuilder
 from sitegen.pipeline import BuildOptions, build_site
+from sitegen.placeholders import scan_sources
 
 
 def _messages(build) -> list[str]:
@@ -91,3 +92,17 @@ def test_a_page_that_appears_where_a_link_led_nowhere_fixes_it(preview, fixture_
     assert len(preview.messages()) == 1
     _page(pages, "prices", "Prices", "Fair.")
     assert preview.messages() == []
+
+
+def test_the_scan_of_example_values_follows_edits(tmp_path):
+    source = tmp_path / "page.md"
+    source.write_text("Call 315-555-0142.\n", encoding="utf-8")
+    cache: dict = {}
+    assert [error.message for error in scan_sources(tmp_path, ["page.md"], cache)] == [
+        "'315-555-0142' is a fictional phone number (555-0100 to 555-0199 are reserved for examples)"]
+    source.write_text("Call 315-867-5309.\n", encoding="utf-8")  # the same size, in the same second
+    assert scan_sources(tmp_path, ["page.md"], cache) == []
+    source.write_text("Write to a@example.com.\n", encoding="utf-8")
+    assert len(scan_sources(tmp_path, ["page.md"], cache)) == 1
+    source.unlink()
+    assert scan_sources(tmp_path, ["page.md"], cache) == [] and cache == {}
