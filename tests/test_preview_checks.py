@@ -6,10 +6,11 @@ import shutil
 
 import pytest
 
-from sitegen.errors import BuildFailed
+from sitegen.errors import BuildFailed, ErrorCollector
 from sitegen.incremental import IncrementalBuilder
 from sitegen.pipeline import BuildOptions, build_site
 from sitegen.placeholders import scan_sources
+from sitegen.routes import RoutePlan, Route
 
 
 def _messages(build) -> list[str]:
@@ -106,3 +107,23 @@ def test_the_scan_of_example_values_follows_edits(tmp_path):
     assert len(scan_sources(tmp_path, ["page.md"], cache)) == 1
     source.unlink()
     assert scan_sources(tmp_path, ["page.md"], cache) == [] and cache == {}
+
+
+def test_route_planning_still_reports_folders_that_are_files():
+    errors = ErrorCollector()
+    plan = RoutePlan(errors)
+    plan.add(Route("/about.html", "page", "page", "About", "", "content/pages/about.md", 1))
+    plan.add(Route("/about.html/team/", "page", "page", "Team", "", "content/pages/team.md", 1))
+    plan.add_static("About.html/logo.svg", "static/About.html/logo.svg")
+    assert [error.message for error in errors.errors] == [
+        "/about.html/team/ needs the folder about.html/, where /about.html writes a file",
+        "this file needs the folder About.html/, where /about.html writes a file"]
+
+
+
+def test_breadcrumbs_name_the_pages_above():
+    plan = RoutePlan(ErrorCollector())
+    for url, title in (("/", "Home"), ("/care/", "Care"), ("/care/knees/", "Knees"), ("/care/knees/x.html", "X")):
+        plan.add(Route(url, "page", "page", title, "", "content/pages/x.md", 1))
+    assert plan.breadcrumbs("/care/knees/x.html") == [("Home", "/"), ("Care", "/care/"), ("Knees", "/care/knees/")]
+    assert plan.breadcrumbs("/care/") == [("Home", "/")] and plan.breadcrumbs("/") == []
