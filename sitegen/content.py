@@ -1,6 +1,8 @@
 """Markdown pages and articles: strict front matter, one Document each."""
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 from pathlib import Path
 
@@ -134,6 +136,30 @@ def document_sections(kinds) -> list:
     return [(kind, kind.source, kind.pattern) for kind in kinds if kind.is_folder]
 
 
+def matching_files(section: Path, pattern: str) -> list[Path]:
+    """sorted(section.glob(pattern)) for the patterns collections use ('*.md', '**/*.md'), listed with
+    os.scandir: a large site's pages are listed several times faster."""
+    recursive = pattern.startswith("**/")
+    name_pattern = pattern[3:] if recursive else pattern
+    if "/" in name_pattern:
+        return sorted(section.glob(pattern))
+    found: list[tuple[str, ...]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(section), ())]
+    while pending:
+        folder, parts = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if recursive and entry.is_dir():
+                        pending.append((entry.path, (*parts, entry.name)))
+                    if fnmatch.fnmatchcase(entry.name, name_pattern):
+                        found.append((*parts, entry.name))
+        except OSError:
+            continue  # gone since it was listed, as glob would skip it
+    found.sort()  # the order of Path objects: part by part
+    return [section.joinpath(*parts) for parts in found]
+
+
 def load_documents(root: Path, kinds, errors: ErrorCollector) -> list[Document]:
     """Every Markdown file of every folder collection (content/pages/**/*.md, content/articles/*.md)."""
     documents = []
@@ -141,7 +167,7 @@ def load_documents(root: Path, kinds, errors: ErrorCollector) -> list[Document]:
         section = root / folder
         if not section.is_dir():
             continue
-        for path in sorted(section.glob(pattern)):
+        for path in matching_files(section, pattern):
             if path.is_file():
                 document = load_document(kind, path, root, section, errors)
                 if document is not None:
