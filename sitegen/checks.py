@@ -237,7 +237,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
             pages_by_layout.setdefault(part, []).append(url)
         if url in passing:
             continue
-        needs = needs_of[url] = (set(), set())
+        needs = needs_of[url] = (set(), set()) if memo is not None else None  # noted only to be kept
         route = pages[url][0]
         for what in facts.missing:
             failed.add(url)
