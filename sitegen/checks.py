@@ -169,7 +169,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                 known_facts: dict[str, PageFacts] | None = None,
                 locate: LocateInTemplates = _first_line_of,
                 unpublished: dict[str, str] | None = None, renamed: dict[str, str] | None = None,
-                already_reported: set[str] = frozenset()) -> None:
+                already_reported: set[str] = frozenset(), memo: LinkMemo | None = None) -> None:
     """Check links, fragments and required elements of every rendered page.
 
     `pages` maps URL -> (route, html); `known_facts` (URL -> facts) holds the
@@ -181,6 +181,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     `unpublished` maps the URL of a page left out of this build to why ('which
     is a draft (...)'); `renamed` a static file's URL to its fingerprinted one.
     Links of the layout that many pages share are checked once for all of them.
+    `memo`, kept between builds, skips the pages that passed and still must.
     """
     config_links = config_links or {}
     unpublished = unpublished or {}
@@ -198,18 +199,25 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
     if facts_cache is not None:
         facts_cache.clear()
         facts_cache.update((pages[url][1], facts) for url, facts in facts_by_url.items() if pages[url][1] is not None)
-    ids_by_url = {url: facts.all_ids() for url, facts in facts_by_url.items()}
+    ids_by_url = _IdsByUrl(facts_by_url)
     suggestions = LinkSuggestions(pages)
     reported_template_problems: set[tuple[str, str]] = set()
     reported_config_links: set[str] = set()
     resolved_links: dict = {}
+    passing = memo.still_passing(pages, static_urls, already_reported, facts_by_url) if memo is not None else set()
+    needs_of: dict[str, tuple[set[str], set[str]]] = {}  # URL -> (link targets, targets of #fragments) of pages checked
+    failed: set[str] = set()
 
-    def problem_of(href: str, url: str) -> str:
+    def problem_of(href: str, url: str, needs: tuple[set[str], set[str]] | None = None) -> str:
         # Most links (menu, footer, cards) repeat on every page: resolve each once.
         key = href if _page_independent(href) else (href, url)
         resolved = resolved_links.get(key, _UNRESOLVED)
         if resolved is _UNRESOLVED:
             resolved = resolved_links[key] = _resolve(href, url)
+        if needs is not None and resolved is not None and not isinstance(resolved, _Malformed):
+            needs[0].add(resolved[0])
+            if resolved[1]:
+                needs[1].add(resolved[0])
         if resolved is None or (not isinstance(resolved, _Malformed) and resolved[0] in already_reported):
             return ""  # no link, or an image the images stage reported already
         return _link_problem(href, resolved, pages, static_urls, ids_by_url, suggestions, unpublished, renamed)
@@ -225,8 +233,14 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
 
     pages_by_layout: dict[LayoutFacts, list[str]] = {}
     for url, facts in facts_by_url.items():
+        for part in facts.shared:
+            pages_by_layout.setdefault(part, []).append(url)
+        if url in passing:
+            continue
+        needs = needs_of[url] = (set(), set()) if memo is not None else None  # noted only to be kept
         route = pages[url][0]
         for what in facts.missing:
+            failed.add(url)
             if (route.template, what) not in reported_template_problems:
                 reported_template_problems.add((route.template, what))
                 errors.add(f"templates/{route.template_file}", 1, 0,
@@ -234,27 +248,117 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
                            f"keep {{% extends \"base.html\" %}} on its first line, or give it {what}")
         h1_count = facts.h1_count + sum(part.h1_count for part in facts.shared)
         if h1_count != 1:
+            failed.add(url)
             _report_h1(route, h1_count, errors, reported_template_problems, locate)
         for href in facts.links:
-            problem = problem_of(href, url)
+            problem = problem_of(href, url, needs)
             if problem:
+                failed.add(url)
                 report(route, href, problem)
-        for part in facts.shared:
-            pages_by_layout.setdefault(part, []).append(url)
     # The layout around <main> (menu, footer) is shared by many pages: a link
     # that leads to the same place from every page is checked once for all.
     for part, urls in pages_by_layout.items():
         for href in part.links:
-            if _page_independent(href) and not problem_of(href, urls[0]):
+            independent = _page_independent(href)
+            if independent and not problem_of(href, urls[0]):
                 continue
             for url in urls:
-                problem = problem_of(href, url)
+                if independent:  # checked on every build, for all pages alike
+                    problem = problem_of(href, url)
+                elif url in passing:
+                    continue
+                else:
+                    problem = problem_of(href, url, needs_of[url])
+                    if problem:
+                        failed.add(url)
                 if problem:
                     report(pages[url][0], href, problem)
+    if memo is not None:
+        for url, (targets, fragment_targets) in needs_of.items():
+            if url not in failed:
+                memo.passed(url, facts_by_url[url], targets, fragment_targets)
+
+
+class _IdsByUrl:
+    """URL -> every id on that page, worked out for the pages a #fragment names."""
+
+    __slots__ = ("_facts", "_ids")
+
+    def __init__(self, facts_by_url: dict[str, PageFacts]):
+        self._facts, self._ids = facts_by_url, {}
+
+    def get(self, url: str, default=()):
+        ids = self._ids.get(url)
+        if ids is None:
+            facts = self._facts.get(url)
+            if facts is None:
+                return default
+            ids = self._ids[url] = facts.all_ids()
+        return ids
+
+
+class LinkMemo:
+    """The pages check_pages found nothing wrong with, kept between the live preview's builds.
+
+    A page passes when it has the required elements, one <h1>, and none of its
+    own links or of the relative links of its layout has a problem. Whether a
+    link has one depends only on the link, its page's URL and its target:
+    whether that is a page, a static file or an image reported already, and,
+    for a link with a #fragment, the ids on that page. So a page with the same
+    facts as when it passed passes again until one of its targets changes in
+    one of those ways. Every other page is checked as in a clean build, in the
+    same order, and a page that passes reports nothing: the messages are the same.
+    """
+
+    def __init__(self):
+        self._passed: dict[str, tuple[PageFacts, frozenset[str]]] = {}  # URL -> (its facts, its targets)
+        self._needing: dict[str, set[str]] = {}  # target -> the passed pages that link to it
+        self._needing_ids: dict[str, set[str]] = {}  # target -> the passed pages that link to an id on it
+        self._seen: tuple[frozenset, ...] = (frozenset(), frozenset(), frozenset())  # pages, static files, reported
+        self._facts: dict[str, PageFacts] = {}  # URL -> facts, of the pages last checked
+
+    def still_passing(self, pages, static_urls, reported, facts_by_url: dict[str, PageFacts]) -> set[str]:
+        """The URLs of the pages that pass without being checked again; forgets the others."""
+        seen = (frozenset(pages), frozenset(static_urls), frozenset(reported))
+        stale: set[str] = set()
+        for now, before in zip(seen, self._seen):
+            for target in now ^ before:  # gone or new
+                stale.update(self._needing.get(target, ()))
+        for url, facts in facts_by_url.items():
+            old = self._facts.get(url)
+            if old is not facts and (old is None or old.all_ids() != facts.all_ids()):
+                stale.update(self._needing_ids.get(url, ()))
+        self._seen, self._facts = seen, dict(facts_by_url)
+        passing = set()
+        for url, (facts, _) in self._passed.items():
+            if url not in stale and facts_by_url.get(url) is facts:
+                passing.add(url)
+        for url in [url for url in self._passed if url not in passing]:
+            self._forget(url)
+        return passing
+
+    def passed(self, url: str, facts: PageFacts, targets: set[str], fragment_targets: set[str]) -> None:
+        self._forget(url)
+        self._passed[url] = (facts, frozenset(targets))
+        for target in targets:
+            self._needing.setdefault(target, set()).add(url)
+        for target in fragment_targets:
+            self._needing_ids.setdefault(target, set()).add(url)
+
+    def _forget(self, url: str) -> None:
+        entry = self._passed.pop(url, None)
+        if entry is not None:
+            for target in entry[1]:
+                for index in (self._needing, self._needing_ids):
+                    urls = index.get(target)
+                    if urls is not None:
+                        urls.discard(url)
+                        if not urls:
+                            del index[target]
 
 
 def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],
-                  ids_by_url: dict[str, frozenset[str]], suggestions: LinkSuggestions,
+                  ids_by_url, suggestions: LinkSuggestions,
                   unpublished: dict | None = None, renamed: dict | None = None) -> str:
     """What is wrong with an internal link, or '' if it leads somewhere."""
     if isinstance(resolved, _Malformed):

@@ -27,6 +27,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape as escape_attribute
 from pathlib import Path, PurePosixPath
 
@@ -176,7 +177,7 @@ class ImageLibrary:
 
     def add_generated(self, url: str, cache_name: str, make) -> None:
         """Publish a file made by `make(path)` (e.g. a share card), cached under `cache_name`."""
-        self.extra[url] = (self.cache / cache_name, make)
+        self.extra[url] = (_cached_file(self.cache, cache_name), make)
 
     def static_files(self) -> dict[str, Path]:
         """Output path -> cached file, for every file to publish (see encode)."""
@@ -317,6 +318,11 @@ def _save(image, variant: Variant, icc, target: Path) -> None:
         resized.save(target, "WEBP", quality=QUALITY["webp"], method=4, **options)
     else:
         resized.save(target, "PNG", optimize=True, **options)
+
+
+@lru_cache(maxsize=1 << 16)  # the preview's rebuilds name the same cached files: join each path once
+def _cached_file(folder: Path, name: str) -> Path:
+    return folder / name
 
 
 def _remove_leftovers(cache: Path) -> None:

@@ -52,7 +52,7 @@ from jinja2 import meta
 from . import buildcache
 from .buildcache import BuildCache, NotStorable
 from .cache import MarkdownCache, reads_the_site
-from .checks import PageFacts, page_facts
+from .checks import LinkMemo, PageFacts, page_facts
 from .collections import Collection, SiteData
 from .config import CONFIG_FILE
 from .content import document_sections, load_document, matching_paths
@@ -156,6 +156,7 @@ class IncrementalBuilder(Reuse):
         self.page_facts_cache: dict | None = {} if keep_pages else None
         # The example values found in each source (it holds every source's text: a one-shot build keeps none).
         self.placeholder_cache: dict | None = {} if keep_pages else None
+        self.link_memo = LinkMemo() if keep_pages else None  # the pages the link check need not read again
         self.photo_digests: dict = {}  # photo file -> (size, time, content hash), so photos are not hashed again
 
     def build(self) -> RenderedSite:

@@ -119,8 +119,10 @@ class Reuse:
 
     # HTML -> what the checks read from it, kept between builds (None: not kept).
     page_facts_cache: dict | None = None
-    # (source, text) -> its example-value warnings, kept between builds (None: not kept).
+    # Source -> its example-value warnings and what they were found in, kept between builds (None: not kept).
     placeholder_cache: dict | None = None
+    # The pages the link check passed, kept between builds (checks.LinkMemo; None: not kept).
+    link_memo = None
     # Photo file -> (size, modification time, content hash), kept between builds (None: not kept).
     photo_digests: dict | None = None
     # Where rendered pages may go at once instead of staying in memory (writer.Staging; None: memory).
@@ -319,7 +321,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     def check(into: ErrorCollector) -> None:
         check_pages(rendered, {"/" + relative for relative in static_files}, into,
                     config_links=_navigation_lines(root, _config_links(config)), facts_cache=facts_cache,
-                    known_facts=facts_by_url,
+                    known_facts=facts_by_url, memo=reuse.link_memo,
                     unpublished=unpublished, already_reported=images.reported,
                     renamed={original: url for original, url in asset_url.published if url != original},
                     locate=lambda needle, template_file: _template_line(root, needle, template_file))

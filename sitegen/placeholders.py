@@ -19,7 +19,10 @@ neither draft nor scheduled pages in a normal build.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
+import time
 from pathlib import Path
 
 from .errors import PLACEHOLDER, SiteError, WARNING
@@ -39,26 +42,52 @@ _HINT = "replace it with the real value before publishing"
 def scan_sources(root: Path, sources: list[str], cache: dict | None = None) -> list[SiteError]:
     """Warnings for every source file (paths relative to `root`) that can be read.
 
-    `cache` ((path, text) -> warnings), when given, holds the results of the
-    previous call and is left holding this call's: the preview rescans only
-    the files that changed.
+    `cache` (path -> (file signature, when read, text, warnings)), when given,
+    holds the results of the previous call and is left holding this call's:
+    the preview reads again only the files whose signature changed.
     """
     previous = cache.copy() if cache is not None else {}
     if cache is not None:
         cache.clear()
+    folder = str(root)
     warnings = []
     for source in sources:
+        path = os.path.join(folder, source)
+        known = previous.get(source)
+        signature = _signature(path) if cache is not None else None
+        if known is not None and _unchanged(signature, known[0], known[1]):
+            cache[source] = known
+            warnings.extend(known[3])
+            continue
+        checked = time.time_ns()
         try:
-            text = read_text((root / source).read_bytes(), source)
+            with open(path, "rb") as file:
+                text = read_text(file.read(), source)
         except (OSError, YamlProblem):
             continue  # the loaders report files they cannot read
-        found = previous.get((source, text))
-        if found is None:
-            found = scan(source, text)
+        found = known[3] if known is not None and known[2] == text else scan(source, text)
         if cache is not None:
-            cache[(source, text)] = found
+            cache[source] = (signature, checked, text, found)
         warnings.extend(found)
     return warnings
+
+
+# A file's size, times and inode change whenever its content does; but file
+# times tick coarsely, so a signature proves a file unchanged only when it was
+# last changed well before it was read (as Git does for its index).
+RACY_NS = 1_000_000_000
+
+
+def _signature(path: str) -> tuple | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def _unchanged(signature: tuple | None, known: tuple | None, checked: int) -> bool:
+    return signature is not None and signature == known and max(signature[1], signature[2]) < checked - RACY_NS
 
 
 def scan(path: str, text: str) -> list[SiteError]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from .errors import ErrorCollector
 from .models import Document
@@ -60,6 +60,13 @@ def fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # pure, like url_problem
+def _folded(output_path: str) -> tuple[str, tuple[str, ...]]:
+    """(the path folded, each folder it needs folded, outermost first)."""
+    parts = output_path.split("/")[:-1]
+    return fold(output_path), tuple(fold("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+
 def output_path_for(url: str) -> str:
     """/ -> index.html, /services/x/ -> services/x/index.html, /404.html -> 404.html."""
     if url.endswith("/"):
@@ -70,6 +77,7 @@ def output_path_for(url: str) -> str:
 MAX_NAME = 255  # bytes in a file or folder name on the usual file systems (the URL's characters are ASCII)
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its text: the preview plans the same URLs on every rebuild
 def url_problem(url: str) -> str:
     """Why a URL cannot be used for a page, or '' when it can."""
     if not url.startswith("/") or "\\" in url or "//" in url:
@@ -107,35 +115,37 @@ class RoutePlan:
         if problem:
             self.errors.add(route.source, route.line, 0, f"the URL '{route.url}' {problem}")
             return
+        output_path = output_path_for(route.url)
+        folded, folders = _folded(output_path)
         other = self.routes.get(route.url)
         if other is None:
-            taken = self._files.get(fold(route.output_path))
+            taken = self._files.get(folded)
             other = taken[1] if taken else None
         if other is not None:
             # Blame the side an editor chose (a page's file name or url), with its line.
             blamed = other if isinstance(other.record, Document) and not isinstance(route.record, Document) else route
             self.errors.add(blamed.source, blamed.line, 0, _collision(route, other),
                             "give one of them another file name or url" + (
-                                ", and write addresses in lowercase" if route.output_path != other.output_path else ""))
+                                ", and write addresses in lowercase" if output_path != other.output_path else ""))
             if blamed is route:
                 return
             # The page keeps the generated one from its place, so links to it are not reported too.
             del self.routes[other.url]
             del self._files[fold(other.output_path)]
-        needing = self._folders.get(fold(route.output_path))
-        clash = self._folder_clash(route.output_path)
+        needing = self._folders.get(folded)
+        clash = self._folder_clash(output_path, folders)
         if needing is not None or clash is not None:
-            message = (f"{route.url} writes the file {route.output_path}, where {needing[1].url} needs a folder"
+            message = (f"{route.url} writes the file {output_path}, where {needing[1].url} needs a folder"
                        if needing is not None else
                        f"{route.url} needs the folder {clash[0]}/, where {clash[1]} writes a file")
             self.errors.add(route.source, route.line, 0, message, "give one of them another file name or url")
             return
         self.routes[route.url] = route
-        self._claim(route.output_path, route.source, route)
+        self._claim(folded, folders, route.source, route)
 
     def add_static(self, relative: str, source: str) -> None:
         """A static file copied to `relative`; it may not take a page's file, or another's."""
-        folded = fold(relative)
+        folded, folders = _folded(relative)
         taken = self._files.get(folded)
         if taken is not None:
             other_source, page = taken
@@ -155,28 +165,25 @@ class RoutePlan:
             what = f"the page at {needing[1].url}" if needing[1] is not None else needing[0]
             self.errors.add(source, 0, 0, f"this file stands where {what} needs a folder", "rename or move it")
             return
-        clash = self._folder_clash(relative)
+        clash = self._folder_clash(relative, folders)
         if clash is not None:
             self.errors.add(source, 0, 0, f"this file needs the folder {clash[0]}/, where {clash[1]} writes a file",
                             "rename or move it")
             return
-        self._claim(relative, source, None)
+        self._claim(folded, folders, source, None)
 
-    def _folder_clash(self, output_path: str) -> tuple[str, str] | None:
+    def _folder_clash(self, output_path: str, folders: tuple[str, ...]) -> tuple[str, str] | None:
         """(folder, who writes a file there) when a folder `output_path` needs is another's file."""
-        parts = output_path.split("/")[:-1]
-        for end in range(1, len(parts) + 1):
-            folder = "/".join(parts[:end])
-            taken = self._files.get(fold(folder))
+        for end, folded in enumerate(folders, start=1):
+            taken = self._files.get(folded)
             if taken is not None:
-                return folder, taken[1].url if taken[1] is not None else taken[0]
+                return "/".join(output_path.split("/")[:end]), taken[1].url if taken[1] is not None else taken[0]
         return None
 
-    def _claim(self, output_path: str, source: str, route: Route | None) -> None:
-        self._files[fold(output_path)] = (source, route)
-        parts = output_path.split("/")[:-1]
-        for end in range(1, len(parts) + 1):
-            self._folders.setdefault(fold("/".join(parts[:end])), (source, route))
+    def _claim(self, folded: str, folders: tuple[str, ...], source: str, route: Route | None) -> None:
+        self._files[folded] = (source, route)
+        for folder in folders:
+            self._folders.setdefault(folder, (source, route))
 
     def __contains__(self, url: str) -> bool:
         return url in self.routes
@@ -190,7 +197,7 @@ class RoutePlan:
     def breadcrumbs(self, url: str) -> list[tuple[str, str]]:
         """(title, url) of each ancestor page that exists, home first."""
         crumbs = []
-        parts = PurePosixPath(url).parts[1:] if url != "/" else ()
+        parts = [part for part in url.split("/") if part not in ("", ".")]  # as PurePosixPath reads a URL
         prefix = "/"
         candidates = ["/"] + [prefix + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
         for candidate in candidates:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +46,15 @@ class Card:
     draw: Callable[[Path], None]
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its text: the preview's rebuilds name each card once
+def _card_names(page_url: str, title: str, drawn_with: tuple[str, ...]) -> tuple[str, str]:
+    """(address, cache name) of a card; `drawn_with` is the card version, then all but the title drawn on it."""
+    version, *rest = drawn_with
+    digest = hashlib.sha256("\n".join([version, title, *rest]).encode()).hexdigest()
+    slug = page_url.strip("/").replace("/", "-").removesuffix(".html") or "home"
+    return f"/images/social/{slug}.{digest[:10]}.png", f"card-{digest[:32]}.png"
+
+
 def find_font(name: str) -> Path | None:
     for folder in FONT_FOLDERS:
         if (folder / name).is_file():
@@ -60,15 +69,13 @@ class ShareCards:
         self.site_name, self.tagline = site_name, tagline
         self.primary, self.text, self.accent = (_rgb(c) for c in (colors.primary, colors.primary_text, colors.accent))
         self.bold, self.regular = find_font(BOLD), find_font(REGULAR)
-        self._drawn_with = [site_name, tagline, colors.primary, colors.primary_text, colors.accent,
-                            str(self.bold), str(self.regular)]
+        self._drawn_with = (site_name, tagline, colors.primary, colors.primary_text, colors.accent,
+                            str(self.bold), str(self.regular))
 
     def card_for(self, page_url: str, title: str) -> Card:
         """The card of one page: its address, cache name and how to draw it."""
-        digest = hashlib.sha256("\n".join([CARD_VERSION, title, *self._drawn_with]).encode()).hexdigest()
-        slug = page_url.strip("/").replace("/", "-").removesuffix(".html") or "home"
-        return Card(f"/images/social/{slug}.{digest[:10]}.png", f"card-{digest[:32]}.png", *SOCIAL_SIZE,
-                    partial(self.draw, title))
+        names = _card_names(page_url, title, (CARD_VERSION, *self._drawn_with))
+        return Card(*names, *SOCIAL_SIZE, partial(self.draw, title))
 
     def draw(self, title: str, target: Path) -> None:
         from PIL import Image, ImageChops, ImageDraw
