@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import html
 import ipaddress
 import json
@@ -219,6 +220,7 @@ class PreviewServer:
                 self._reload(paths)  # stylesheets reload in place
             elif paths or recovered or warned:
                 self._reload(["/"])
+            _collect_between_builds()
 
     def _failed(self, errors: list[SiteError], changed: list[str] | None, warnings: list[SiteError] = ()) -> None:
         what = f"{_describe(changed)}: the site" if changed is not None else "The site"
@@ -360,6 +362,19 @@ def _changed_paths(changes: set[tuple[watchfiles.Change, str]], root: Path) -> l
         kinds.setdefault(path, set()).add(change)
     return sorted(Path(path).relative_to(root).as_posix() for path, seen in kinds.items()
                   if not (watchfiles.Change.added in seen and not os.path.exists(path)))
+
+
+def _collect_between_builds() -> None:
+    """Collect garbage now, with the page on disk, then set what is left aside from later collections.
+
+    A large site keeps hundreds of thousands of objects between rebuilds; a
+    full collection over them takes about 90 ms at 4,000 pages, and would
+    otherwise fall in the middle of the next rebuild. Frozen objects are still
+    freed when nothing refers to them; only the search for cycles skips them.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _describe(changed: list[str] | None) -> str:
