@@ -232,11 +232,14 @@ def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True,
            strict: bool = False, fingerprint: str | None = None) -> int:
+    from .buildcache import BuildCache
     from .cache import MarkdownCache
     from .incremental import IncrementalBuilder
 
-    # One build: Markdown results come from the store on disk; no page is kept for a next build in this process.
-    reuse = IncrementalBuilder(options, store=MarkdownCache(options.root) if use_cache else None, keep_pages=False)
+    # One build: Markdown results, documents and pages come from the stores on disk where they are
+    # known; no page is kept for a next build in this process.
+    reuse = IncrementalBuilder(options, store=MarkdownCache(options.root) if use_cache else None, keep_pages=False,
+                               kept=BuildCache(options.root) if use_cache and write else None)
     left_alone = "The output folder was left as it was." if write else "Nothing was written."
     cache_dir = options.root / CACHE_DIR
     # The site before this one is kept in the cache, so the next build writes only what changed.

@@ -35,6 +35,7 @@ content differs and deletes the ones that are gone, one atomic rename each.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -48,14 +49,18 @@ from typing import Callable
 import jinja2
 from jinja2 import meta
 
+from . import buildcache
+from .buildcache import BuildCache, NotStorable
 from .cache import MarkdownCache, reads_the_site
+from .checks import PageFacts, page_facts
 from .collections import Collection, SiteData
 from .config import CONFIG_FILE
-from .content import document_sections, load_document
+from .content import document_sections, load_document, matching_paths
+from .digest import Undigestible, digest
 from .errors import ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, SiteConfig
-from .pipeline import BuildOptions, RenderedSite, Reuse, build_site
+from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
 from .routes import Route
 from .templating import TEMPLATE_DIR
@@ -109,15 +114,25 @@ class IncrementalBuilder(Reuse):
     as pipeline.build_site(options); afterwards `rendered` lists the URLs whose
     page was rendered again and `converted` counts the Markdown texts converted.
 
-    `store` (cache.MarkdownCache) is the memory kept on disk between runs: Markdown
-    results not held in memory are looked up there, and `save()` adds the new ones.
+    `store` (cache.MarkdownCache) and `kept` (buildcache.BuildCache) are the memory
+    kept on disk between runs: Markdown results, loaded documents and rendered
+    pages not held in memory are looked up there, and `save()` adds the new ones.
     With `keep_pages` (the preview) pages are rendered in this process and kept
-    for the next rebuild; a one-shot build keeps none and renders on every core.
+    for the next rebuild; a one-shot build keeps none and renders on every core,
+    skipping the pages the store knows and the staging folder or output/ holds.
     """
 
-    def __init__(self, options: BuildOptions, store: MarkdownCache | None = None, keep_pages: bool = True):
+    def __init__(self, options: BuildOptions, store: MarkdownCache | None = None, keep_pages: bool = True,
+                 kept: BuildCache | None = None):
         self.options = options
         self.store = store
+        self.kept = kept
+        self._kept: dict[str, dict[str, str]] | None = None  # table -> key -> entry, as read at the start
+        self._new_entries: dict[str, dict[str, str]] = {}
+        self._used_entries: dict[str, set[str]] = {}
+        # (page key, HTML digest or None if reused, output path): what a worker's render tells render_all.
+        self._note: tuple[str, str | None, str] | None = None
+        self._lasting_keys: dict[str, str | None] = {}  # context name -> digest, this build
         self.keep_pages = keep_pages
         self._stored: dict[str, MarkdownResult] = {}  # converted this run, for the store
         self._store_keys: set[str] = set()  # looked up in the store this run
@@ -148,6 +163,11 @@ class IncrementalBuilder(Reuse):
         self.rendered, self.converted = [], 0
         self._used_conversions = {}
         self._value_keys = {}
+        self._lasting_keys = {}
+        if self.kept is not None:
+            self._kept = self.kept.load()
+            self._new_entries = {table: {} for table in buildcache.TABLES}
+            self._used_entries = {table: set() for table in buildcache.TABLES}
         self._config_raw = _read_bytes(self.options.root / CONFIG_FILE)
         try:
             site = build_site(self.options, self)
@@ -168,18 +188,18 @@ class IncrementalBuilder(Reuse):
             section = root / folder
             if not section.is_dir():
                 continue
-            for path in sorted(section.glob(pattern)):
-                key = str(path)
-                signature = _signature(path)
+            for key, inside in matching_paths(section, pattern):  # paths as text: thousands of them
+                signature = _signature(key)
                 if signature is None:
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
-                if entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
-                    # A one-shot build compares with no earlier build: it need not keep every file's bytes.
-                    checked, raw = time.time_ns(), _read_bytes(path) if self.keep_pages else None
+                if self._kept is not None:  # a one-shot build: the store may know the file's bytes
+                    entry = self._load_kept_document(kind, key, f"{folder}/{inside}", root, section, signature)
+                elif entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
+                    checked, raw = time.time_ns(), _read_bytes(key) if self.keep_pages else None
                     if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
                         found = ErrorCollector()
-                        document = load_document(kind, path, root, section, found)
+                        document = load_document(kind, Path(key), root, section, found)
                         entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
                     else:
                         entry.signature, entry.checked = signature, checked
@@ -191,6 +211,28 @@ class IncrementalBuilder(Reuse):
                 errors.extend(entry.errors)
         self._documents = loaded
         return documents
+
+    def _load_kept_document(self, kind: Collection, path: str, relative: str, root: Path, section: Path,
+                            signature: tuple) -> _LoadedDocument:
+        """The document of a Markdown file, from the store when it holds one made from the same bytes."""
+        raw = _read_bytes(path)
+        key = digest(kind.name, kind.source, relative, raw) if raw is not None else None
+        kept = self._kept["documents"].get(key) if key else None
+        if kept is not None:
+            try:
+                document, problems = buildcache.decode(kept)
+                self._used_entries["documents"].add(key)
+                return _LoadedDocument(kind, None, signature, 0, document, problems)
+            except (ValueError, TypeError):
+                pass  # an entry that does not decode: load the file
+        found = ErrorCollector()
+        document = load_document(kind, Path(path), root, section, found)
+        if key is not None:
+            try:
+                self._new_entries["documents"][key] = buildcache.encode([document, found.errors])
+            except NotStorable:
+                pass
+        return _LoadedDocument(kind, None, signature, 0, document, found.errors)
 
     def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
@@ -305,14 +347,31 @@ class IncrementalBuilder(Reuse):
         return [result if result is not None else self.convert(markdown, *job) for result, job in zip(results, jobs)]
 
     def save(self) -> None:
-        """Add this run's new Markdown results to the store (nothing without one, or without new results)."""
+        """Add this run's new Markdown results, documents and pages to the stores (those there are)."""
         if self.store is not None and self._stored:
             self.store.store(self._stored, self._store_keys)
             self._stored = {}
+        if self.kept is not None and self._kept is not None:
+            self.kept.store(self._new_entries, self._used_entries)
+            self._new_entries = {table: {} for table in buildcache.TABLES}
 
     def render_all(self, render_route: Callable[[int], tuple], count: int) -> list[tuple]:
         if not self.keep_pages:
-            return super().render_all(render_route, count)  # nothing to keep: every core
+            if self._kept is None or self.page_store is None:
+                return super().render_all(render_route, count)  # nothing to keep: every core
+            # On every core; each page notes its key, and the HTML's digest and facts if it was rendered.
+            results = super().render_all(self._render_and_note(render_route), count)
+            outcomes = []
+            layouts: dict = {}
+            for outcome, (key, relative), entry in results:
+                if key is not None:
+                    self._used_entries["pages"].add(key)
+                    if entry is not None:
+                        self._new_entries["pages"][key] = entry
+                    elif outcome[3] and outcome[2] is None:  # reused: its facts are read here, layouts once
+                        outcome = (*outcome[:2], self._stored_facts(key, relative, layouts), *outcome[3:])
+                outcomes.append(outcome)
+            return outcomes
         # In this process: the pages it renders are kept for the next build.
         return [render_route(index) for index in range(count)]
 
@@ -321,10 +380,38 @@ class IncrementalBuilder(Reuse):
             self._partials.append(template.name)
         return super().render_partial(template, variables)
 
+    def _render_and_note(self, render_route: Callable[[int], tuple]) -> Callable[[int], tuple]:
+        def render_and_note(index: int) -> tuple:
+            self._note = None
+            outcome = render_route(index)
+            note, self._note = self._note, None
+            if note is None:
+                return outcome, (None, None), None
+            key, html_digest, relative = note
+            entry = None
+            if html_digest is not None and outcome[2] is not None:
+                try:
+                    entry = buildcache.encode_page(html_digest, outcome[2])
+                except NotStorable:
+                    pass
+            return outcome, (key, relative), entry
+        return render_and_note
+
     def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
-               finish: Callable[[str], str] | None = None) -> str:
+               finish: Callable[[str], str] | None = None) -> str | StoredPage:
         if not self.keep_pages:
-            return super().render(template, route, page, site_context, finish)
+            if self._kept is None or self.page_store is None or not route.is_html:
+                return super().render(template, route, page, site_context, finish)
+            key = self._lasting_page_key(template, route, page, site_context)
+            kept = self._kept["pages"].get(key) if key is not None else None
+            stored = self._stored_page(route.output_path, kept) if kept is not None else None
+            if stored is not None:
+                self._note = (key, None, route.output_path)
+                return stored
+            page_html = super().render(template, route, page, site_context, finish)
+            if key is not None:
+                self._note = (key, _text_digest(page_html), route.output_path)
+            return page_html
         key = self._page_key(template, route, page, site_context)
         cached = self._pages.get(route.url)
         if key is not None and cached is not None and cached[0] == key:
@@ -337,7 +424,94 @@ class IncrementalBuilder(Reuse):
             self._pages[route.url] = (key, page_html)
         return page_html
 
+    def _stored_page(self, relative: str, kept: str) -> StoredPage | None:
+        """The page as the store knows it, if the staging folder holds its bytes or output/ gives them to it.
+
+        Its facts are read by render_all, in the parent process (StoredPage(None) until then).
+        """
+        html_digest = buildcache.page_html_digest(kept)
+        if _file_digest(self.page_store.folder / relative) == html_digest:
+            return StoredPage(None)
+        raw = _read_plain_file(self.page_store.output / relative)  # the last build's, if output/ still has it
+        if raw is not None and _bytes_digest(raw) == html_digest:
+            try:
+                self.page_store.put(relative, raw.decode("utf-8"))
+            except (OSError, UnicodeDecodeError):
+                return None
+            return StoredPage(None)
+        return None
+
+    def _stored_facts(self, key: str, relative: str, layouts: dict) -> PageFacts:
+        try:
+            return buildcache.decode_facts(self._kept["pages"][key], layouts)
+        except ValueError:  # a damaged entry: read the page the staging folder holds
+            return page_facts(self.page_store.read(relative), layouts)
+
     # --- keys --------------------------------------------------------------
+
+    def _lasting_page_key(self, template: jinja2.Template, route: Route, page: PageInfo,
+                          site_context: dict) -> str | None:
+        """A digest of everything the page's HTML depends on, the same in every process; None when unclear."""
+        closure = self._templates.closure(template.name) if self._templates and template.name else None
+        if closure is None:
+            return None
+        signature, names = closure
+        shared = "template " + template.name  # the templates' text and the site's values they read: once a build
+        if shared not in self._lasting_keys:
+            self._lasting_keys[shared] = self._lasting_template_key(signature, names, site_context)
+        if self._lasting_keys[shared] is None:
+            return None
+        parts: list = [self._lasting_keys[shared]]
+        for name in names:
+            if name == "page":
+                parts.append(page)
+            elif name == "document" and isinstance(route.record, Document):
+                parts.append(route.record)
+            elif name == route.kind and route.record is not None:  # a collection's item, by its name
+                parts.append(self._lasting_data_key())
+        if None in parts:
+            return None
+        try:
+            return digest(*parts)
+        except Undigestible:
+            return None
+
+    def _lasting_template_key(self, signature: tuple, names: tuple[str, ...], site_context: dict) -> str | None:
+        parts: list = [signature]
+        for name in names:
+            if name in ("page", "document") or name not in site_context:
+                continue  # the page's own values, a Jinja global, a name the templates set themselves, or undefined
+            if name not in self._lasting_keys:
+                self._lasting_keys[name] = self._lasting_context_key(site_context[name])
+            if self._lasting_keys[name] is None:
+                return None
+            parts.append((name, self._lasting_keys[name]))
+        return digest(*parts)
+
+    def _lasting_context_key(self, value: object) -> str | None:
+        data = self._data.data if self._data else None
+        if data is not None and any(value is records for records in data.records.values()):
+            return self._lasting_data_key()
+        if callable(value) and not _is_frozen_dataclass(value):
+            return self._lasting_data_key()  # collections add only functions of the loaded data
+        try:
+            return digest(value)
+        except Undigestible:
+            return None
+
+    def _lasting_data_key(self) -> str | None:
+        """The data's digest: what it was loaded from (the kinds are the code's) and the texts rendered into it."""
+        if "" not in self._lasting_keys:
+            if self._data is None:
+                self._lasting_keys[""] = None
+            else:
+                sources, kinds, config = self._data.inputs
+                try:
+                    self._lasting_keys[""] = digest(sources, [(kind.name, kind.source) for kind in kinds], config,
+                                                    self._data.body_files, self._data_key()[1])
+                except Undigestible:
+                    self._lasting_keys[""] = None
+        return self._lasting_keys[""]
 
     def _directive_context(self, text: str, partials: tuple[str, ...]) -> object:
         """What the components of a text's directives read besides the text: None without directives.
@@ -354,7 +528,11 @@ class IncrementalBuilder(Reuse):
         # The Markdown collections (articles, ...) the components list.
         documents = tuple((relative, entry.raw) for relative, entry in self._documents.items()
                           if entry.kind.name in read)
-        return (self._config_raw, self._data_key(), closures, documents, self.options.today or date.today())
+        # Values such as picture() (the photos) and asset_url(), compared as the values they are.
+        context = getattr(self._render_directive, "context", None) or {}
+        values = tuple((name, context[name]) for name in sorted(read)
+                       if name in context and _is_frozen_dataclass(context[name]))
+        return (self._config_raw, self._data_key(), closures, documents, values, self.options.today or date.today())
 
     def _data_key(self) -> object:
         if self._data is None:
@@ -391,7 +569,7 @@ class IncrementalBuilder(Reuse):
         data = self._data.data if self._data else None
         if data is not None and any(value is records for records in data.records.values()):
             return self._data_key()
-        if callable(value):  # collections add only functions of the loaded data (Collection.context)
+        if callable(value) and not _is_frozen_dataclass(value):  # collections add functions of the loaded data
             return self._data_key()
         if isinstance(value, list) and all(isinstance(item, Document) for item in value):
             return tuple(_snapshot(item) for item in value)
@@ -467,9 +645,40 @@ class _TemplateIndex:
         return facts
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _text_digest(text: str) -> str:
+    return _bytes_digest(text.encode("utf-8"))
+
+
+def _bytes_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
+    raw = _read_plain_file(path)
+    return _bytes_digest(raw) if raw is not None else None
+
+
+def _read_plain_file(path: Path) -> bytes | None:
+    """A regular file's bytes, never read through a link; None if it is not one."""
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            return file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _read_bytes(path: Path | str) -> bytes | None:
+    try:
+        with open(path, "rb") as file:
+            return file.read()
     except OSError:
         return None
 

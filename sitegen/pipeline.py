@@ -83,6 +83,13 @@ class RenderedSite:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredPage:
+    """What Reuse.render gives for a page the staging folder already holds, byte for byte as rendered."""
+
+    facts: PageFacts | None  # what the link check reads from it (None: the reuse layer's render_all fills it in)
+
+
+@dataclass(frozen=True, slots=True)
 class SitemapEntry:
     url: str
     date: date | None
@@ -145,8 +152,11 @@ class Reuse:
         return template.render(variables)
 
     def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
-               finish: Callable[[str], str] | None = None) -> str:
-        """The page's text, passed through `finish` (the page policy, for HTML) if given."""
+               finish: Callable[[str], str] | None = None) -> str | StoredPage:
+        """The page's text, passed through `finish` (the page policy, for HTML) if given.
+
+        A subclass that knows the page's bytes are in `page_store` already may return a StoredPage.
+        """
         page_text = render_page(template, route, page, site_context)
         return finish(page_text) if finish else page_text
 
@@ -275,6 +285,8 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
             if isinstance(exc, RecursionError):
                 runaway.add(route.template)
             return None, template_error(exc, root, route.url), None, False
+        if isinstance(html, StoredPage):
+            return None, None, html.facts, True
         if not route.is_html:
             return html, None, None, False
         facts = page_facts(html, layouts) if read_facts else None

@@ -17,6 +17,7 @@ pages, less than loading the build's own libraries would.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -50,7 +51,7 @@ def source_fingerprint(root: Path, settings: dict) -> str | None:
     anywhere in the site), and so does a file that cannot be read.
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps([FORMAT, settings, _versions()], sort_keys=True, default=str).encode())
+    digest.update(json.dumps([FORMAT, settings, versions()], sort_keys=True, default=str).encode())
     try:
         for name in SOURCE_FILES:
             _add_file(digest, root / name, name)
@@ -162,7 +163,8 @@ def _add_folder(digest, folder: Path, relative: str) -> bool:
     return True
 
 
-def _versions() -> list:
+@functools.lru_cache(maxsize=None)
+def versions() -> tuple:
     """Python, the libraries and every module of this package: a new version of any builds anew."""
     from importlib import metadata
 
@@ -171,12 +173,12 @@ def _versions() -> list:
     for path in sorted(package.glob("*.py")):
         code.update(path.name.encode())
         code.update(path.read_bytes())
-    versions = []
+    found = []
     for name in LIBRARIES:
         try:
-            versions.append(metadata.version(name))
+            found.append(metadata.version(name))
         except metadata.PackageNotFoundError:
-            versions.append(None)
+            found.append(None)
     from .social import BOLD, REGULAR, find_font  # share cards draw with these fonts
 
     fonts = []
@@ -188,7 +190,7 @@ def _versions() -> list:
             info = None
         if info is not None:
             fonts.append((str(path), info.st_size, info.st_mtime_ns))
-    return [sys.version, code.hexdigest(), versions, fonts]
+    return (sys.version, code.hexdigest(), tuple(found), tuple(fonts))
 
 
 def ignore_in_git(folder: Path) -> None:

@@ -1,10 +1,11 @@
 """The build's memory between runs: a cached build is byte for byte a clean build, whatever happened before.
 
-Three things are kept in .sitegen-cache/: Markdown results (cache.py, used by
-the reuse layer in incremental.py), the record of the last build (uptodate.py)
-and the site before the current one (the writer's spare). Random sequences of
-edits, additions, deletions, template, data and option changes, corrupted
-cache files and hand edits of output/ are each followed by a cached build,
+Four things are kept in .sitegen-cache/: Markdown results (cache.py), loaded
+documents and rendered pages (buildcache.py), all used by the reuse layer in
+incremental.py, the record of the last build (uptodate.py) and the site before
+the current one (the writer's spare). Random sequences of edits, additions,
+deletions, template, data and option changes, corrupted cache files and hand
+edits of output/ and of the spare are each followed by a cached build,
 compared with a clean build in another folder.
 """
 from __future__ import annotations
@@ -15,13 +16,16 @@ import sqlite3
 
 import pytest
 
-from conftest import copy_fixture_site, run_build, snapshot
+from conftest import REPO_ROOT, copy_fixture_site, run_build, snapshot
 
+from sitegen import buildcache
+from sitegen.buildcache import CACHE_FILE as BUILD_FILE
 from sitegen.cache import CACHE_DIR, CACHE_FILE, MarkdownCache
 from sitegen.errors import BuildFailed
 from sitegen.incremental import IncrementalBuilder
 from sitegen.markup import MarkdownRenderer
 from sitegen.pipeline import BuildOptions, build_site
+from sitegen.cli import SPARE_OUTPUT
 from sitegen.uptodate import MEMO_FILE
 
 
@@ -89,7 +93,8 @@ def _step(rng: random.Random, root, added: list) -> str:
         words = ["Helps injuries heal", "Helps an injury heal"]
         old, new = (words[0], words[1]) if words[0] in text else (words[1], words[0])
         services.write_text(text.replace(old, new, 1) if old in text else text, encoding="utf-8")
-    elif choice == "corrupt" and cache.exists():
+    elif choice == "corrupt" and (cache.exists() or (root / CACHE_DIR / BUILD_FILE).exists()):
+        cache = rng.choice([path for path in (cache, root / CACHE_DIR / BUILD_FILE) if path.exists()])
         data = cache.read_bytes()
         how = rng.choice(["truncate", "garbage", "empty"])
         cache.write_bytes(data[: len(data) // 2] if how == "truncate" else b"" if how == "empty"
@@ -169,12 +174,15 @@ def test_a_cache_folder_that_is_a_link_is_not_used(fixture_site, tmp_path):
 
 
 def _hand_edit_output(rng: random.Random, root) -> None:
-    pages = sorted((root / "output").rglob("*.html"))
-    if pages:
-        rng.choice(pages).write_text("edited by hand", encoding="utf-8")
+    """Edit a page of output/ or of the spare site the next build starts from (both, now and then)."""
+    folders = [root / "output", root / CACHE_DIR / SPARE_OUTPUT]
+    for folder in rng.sample(folders, rng.randint(1, 2)):
+        pages = sorted(folder.rglob("*.html"))
+        if pages:
+            rng.choice(pages).write_text("edited by hand", encoding="utf-8")
 
 
-@pytest.mark.parametrize("seed", [4, 5])
+@pytest.mark.parametrize("seed", [4, 5, 6])
 def test_the_command_line_after_random_changes_writes_what_a_clean_build_writes(tmp_path, seed):
     """`python build.py` with everything it keeps (Markdown store, last-build record, spare site)."""
     rng = random.Random(seed)
@@ -216,3 +224,90 @@ def test_the_preview_starts_from_what_a_build_converted(fixture_site, monkeypatc
     # What it converted again reads the site (directives, data words), or is a draft the build left out.
     for source, text in from_store:
         assert ":::" in text or "{{" in text or "draft: true" in (fixture_site / source).read_text(encoding="utf-8"), source
+
+
+def _rendered_pages(monkeypatch) -> list[str]:
+    """The URLs of the pages rendered from here on (in this process: the fixture site is too small for workers)."""
+    import sitegen.pipeline
+
+    rendered = []
+    original = sitegen.pipeline.render_page
+
+    def counting(template, route, page, site_context):
+        rendered.append(route.url)
+        return original(template, route, page, site_context)
+
+    monkeypatch.setattr(sitegen.pipeline, "render_page", counting)
+    return rendered
+
+
+def test_after_one_edit_the_command_line_renders_only_that_page(fixture_site, monkeypatch):
+    assert run_build(fixture_site).code == 0
+    page = fixture_site / "content" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    rendered = _rendered_pages(monkeypatch)
+    assert run_build(fixture_site).code == 0
+    html_pages = [url for url in rendered if url.endswith("/")]
+    assert html_pages == ["/about/"]
+    assert "One more sentence." in (fixture_site / "output" / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_whose_bytes_are_gone_everywhere_is_rendered_again(fixture_site, monkeypatch):
+    """The store says what a page's HTML was; without those bytes in the spare or output/, it is rendered."""
+    assert run_build(fixture_site).code == 0
+    assert run_build(fixture_site, "--base-url", "https://other.example.org").code == 0  # the spare: the first site
+    for folder in (fixture_site / "output", fixture_site / CACHE_DIR / SPARE_OUTPUT):
+        (folder / "index.html").write_text("edited by hand", encoding="utf-8")
+    rendered = _rendered_pages(monkeypatch)
+    assert run_build(fixture_site).code == 0
+    assert [url for url in rendered if url.endswith("/")] == ["/"]
+    clean = fixture_site.parent / "clean"
+    shutil.copytree(fixture_site, clean, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+    assert run_build(clean, "--no-cache").code == 0
+    assert snapshot(fixture_site / "output") == snapshot(clean / "output")
+
+
+def test_the_build_store_keeps_only_known_classes_and_refuses_others():
+    from datetime import date
+
+    from sitegen.checks import PageFacts
+    from sitegen.models import Document
+
+    document = Document("page", "content/pages/a.md", "A", "About A", "page", False, date(2026, 1, 2), 0, "/a/",
+                        "Text.", 5, key_lines={"title": 2}, fields={"tags": ("x", "y"), "when": date(2026, 3, 4)})
+    facts = PageFacts(frozenset({"main", "top"}), frozenset({"/", "/a/"}), (), 1)
+    for value in ([document, []], ["digest", facts]):
+        again = buildcache.decode(buildcache.encode(value))
+        assert again == value if value[0] == "digest" else buildcache.encode(again) == buildcache.encode(value)
+    with pytest.raises(buildcache.NotStorable):
+        buildcache.encode(object())
+    for text in ('{"c": "Popen", "v": {"args": "true"}}', '{"c": "system", "v": {}}', '{"q": 1}', "[1, {"):
+        with pytest.raises(ValueError):
+            buildcache.decode(text)
+
+
+def test_digests_are_the_same_in_every_process():
+    """A set's order changes with Python's hash seed from one process to the next; the digest does not."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path.insert(0, '.'); from sitegen.digest import digest; "
+            "print(digest({'links': frozenset(f'/page-{n}/' for n in range(50)), 'n': (1, 2.5, None)}))")
+    found = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={"PYTHONHASHSEED": str(seed)}, cwd=REPO_ROOT).stdout for seed in (1, 2, 3)}
+    assert len(found) == 1 and found.pop().strip()
+
+
+def test_digests_tell_values_apart():
+    from markupsafe import Markup
+
+    from sitegen.digest import Undigestible, digest
+
+    values = ["1", 1, 1.0, True, None, (1,), [1], {"1": 1}, frozenset({"1"}), Markup("1"), b"1", ("1", "")]
+    assert len({digest(value) for value in values}) == len(values)
+    assert digest(("a", "bc")) != digest(("ab", "c"))
+    looped: list = []
+    looped.append(looped)
+    for value in (object(), looped):
+        with pytest.raises(Undigestible):
+            digest(value)

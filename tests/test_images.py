@@ -384,3 +384,24 @@ def test_a_photo_name_that_is_not_a_web_address_is_an_error(fixture_site, cache)
     assert result.code == 1
     assert ("content/images/My \"Photo\".jpg: 'My \"Photo\"' cannot be part of a web address; name photos and "
             "folders with lowercase letters, digits and hyphens, e.g. front-door.jpg") in result.err
+
+
+def test_the_preview_shows_a_replaced_photo_that_a_template_places(fixture_site, cache):
+    """A location's photo comes from picture() in its template, not from Markdown: the page is made again."""
+    from sitegen.incremental import IncrementalBuilder
+    from sitegen.pipeline import BuildOptions, build_site
+
+    locations = fixture_site / "content" / "data" / "locations.yaml"
+    locations.write_text(locations.read_text(encoding="utf-8").replace(
+        "    services: [medical-massage, therapeutic-massage, sports-massage]\n",
+        "    services: [medical-massage, therapeutic-massage, sports-massage]\n"
+        "    photo: /images/front.jpg\n    photo_alt: The front door\n", 1), encoding="utf-8")
+    save_photo(fixture_site, "front.jpg")
+    options = BuildOptions(root=fixture_site, drafts=True, serving=True, cache_dir=cache)
+    builder = IncrementalBuilder(options)
+    first = builder.build()
+    save_photo(fixture_site, "front.jpg", size=(1000, 500), colour=(200, 100, 90))
+    second = builder.build()
+    assert second.pages == build_site(options).pages
+    changed = [path for path, html in second.pages.items() if first.pages.get(path) != html]
+    assert any(path.startswith("locations/") for path in changed)

@@ -1,0 +1,223 @@
+"""What `python build.py` keeps between runs besides Markdown results: loaded pages and rendered pages.
+
+Stored in `.sitegen-cache/build.sqlite3` (git-ignored), read whole at the
+start of a build and updated at its end:
+
+- documents: a Markdown file's bytes (with its kind and path) -> the Document
+  its front matter gave and the problems found in it, so an unchanged file is
+  not parsed again;
+- pages: a digest of everything a page's HTML depends on (its templates'
+  text and the values they read, see incremental.py) -> a digest of that HTML
+  and what the link check read from it. A page whose key is known is not
+  rendered again when the staging folder, or output/, already holds those
+  exact bytes (checked by their digest, never by file times).
+
+Everything is kept as JSON of known classes, never pickled: a cache file
+could come from anywhere, so reading it must not be able to run code. The
+whole store belongs to one version of the code and libraries: another version,
+an unreadable or damaged file, or an entry that does not decode is ignored
+and rebuilt, never an error. `--no-cache` builds without it; deleting
+.sitegen-cache/ clears it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+
+from .checks import LayoutFacts, PageFacts
+from .errors import SiteError
+from .models import Document, TocEntry
+from .uptodate import ignore_in_git, versions
+
+CACHE_DIR = ".sitegen-cache"
+CACHE_FILE = "build.sqlite3"
+FORMAT = 1
+TABLES = ("documents", "pages")
+
+# The classes an entry may hold; decoding makes no other.
+_CLASSES = {cls.__name__: cls for cls in (Document, TocEntry, SiteError, PageFacts, LayoutFacts)}
+
+
+class BuildCache:
+    """Documents and pages of earlier builds (see the module's text), read and written in one piece each."""
+
+    def __init__(self, root: Path):
+        self.path = root / CACHE_DIR / CACHE_FILE
+        self._versions = json.dumps([FORMAT, versions()])
+
+    def load(self) -> dict[str, dict[str, str]]:
+        """Table -> key -> stored JSON text; every table empty when the store cannot be read."""
+        found: dict[str, dict[str, str]] = {table: {} for table in TABLES}
+        if not self.usable() or not self.path.is_file():
+            return found
+        try:
+            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+                if _stored_versions(db) != self._versions:
+                    return found
+                for table in TABLES:
+                    found[table] = dict(db.execute(f"SELECT key, value FROM {table}"))
+        except (sqlite3.Error, OSError, ValueError):
+            return {table: {} for table in TABLES}
+        return found
+
+    def store(self, new: dict[str, dict[str, str]], used: dict[str, set[str]]) -> None:
+        """Add the `new` entries of each table; drop those this build did not use once they outnumber the rest.
+
+        Entries of an earlier state stay for a while, so going back to it (an
+        edit undone, an option switched back) finds its pages.
+        """
+        if not self.usable() or not any(new.values()) and not self.path.is_file():
+            return
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            ignore_in_git(self.path.parent)
+            with closing(self._open_for_writing()) as db, db:
+                for table in TABLES:
+                    db.executemany(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)",
+                                   list(new.get(table, {}).items()))
+                    kept = used.get(table, set()) | set(new.get(table, {}))
+                    count = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                    if count > 2 * len(kept) + 100:
+                        db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+                        db.execute("DELETE FROM kept")
+                        db.executemany("INSERT INTO kept VALUES (?)", [(key,) for key in kept])
+                        db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM kept)")
+        except (sqlite3.Error, OSError, ValueError, TypeError):
+            pass  # a store that cannot be written costs time on the next build, nothing else
+
+    def usable(self) -> bool:
+        """False when the folder or file is a link: the cache writes only where it was put."""
+        return not self.path.parent.is_symlink() and not self.path.is_symlink()
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        try:
+            db = _connect(self.path)
+            if _stored_versions(db) == self._versions:
+                return db
+            db.close()
+        except sqlite3.Error:
+            pass
+        self.path.unlink(missing_ok=True)  # unreadable or another version: start afresh
+        db = _connect(self.path)
+        with db:
+            db.execute("CREATE TABLE meta (versions TEXT NOT NULL)")
+            db.execute("INSERT INTO meta VALUES (?)", (self._versions,))
+            for table in TABLES:
+                db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        return db
+
+
+def _stored_versions(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT versions FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous = OFF")  # a damaged cache is set aside, so no waiting for the disk
+    return db
+
+
+def encode_page(html_digest: str, facts: PageFacts) -> str:
+    """A page's entry: its HTML's digest on the first line (read without decoding the rest), then its facts.
+
+    The layout parts most pages share are kept as text of their own, so that
+    reading thousands of entries decodes each layout once (decode_facts).
+    """
+    shared = [encode(part) for part in facts.shared]
+    return f"{html_digest}\n{json.dumps([encode(dataclasses.replace(facts, shared=())), shared])}"
+
+
+def page_html_digest(entry: str) -> str:
+    return entry.split("\n", 1)[0]
+
+
+def decode_facts(entry: str, layouts: dict[str, LayoutFacts]) -> PageFacts:
+    """The facts of a page's entry; `layouts` memoises the shared parts by their text. ValueError if damaged."""
+    try:
+        own, shared = json.loads(entry.split("\n", 1)[1])
+        parts = []
+        for text in shared:
+            if text not in layouts:
+                layouts[text] = decode(text)
+            parts.append(layouts[text])
+        facts = decode(own)
+        if not isinstance(facts, PageFacts) or not all(isinstance(part, LayoutFacts) for part in parts):
+            raise ValueError("not the facts of a page")
+        return dataclasses.replace(facts, shared=tuple(parts))
+    except (IndexError, TypeError) as exc:
+        raise ValueError(f"not a page's entry: {exc}") from None
+
+
+class NotStorable(Exception):
+    """A value the store has no form for: it is left out of the store."""
+
+
+def encode(value: object) -> str:
+    """JSON for a value made of plain data and the known classes; raises NotStorable otherwise."""
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> object:
+    """The value `encode` was given; raises ValueError for text it did not write."""
+    try:
+        return _revive(json.loads(text))
+    except (TypeError, KeyError, AttributeError, IndexError) as exc:
+        raise ValueError(f"not a stored value: {exc}") from None
+
+
+def _plain(value: object):
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if type(value) is str:
+        return value
+    if type(value) is list:
+        return [_plain(item) for item in value]
+    if type(value) is tuple:
+        return {"t": [_plain(item) for item in value]}
+    if type(value) in (set, frozenset):
+        return {"f" if type(value) is frozenset else "s": sorted((_plain(item) for item in value), key=json.dumps)}
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            raise NotStorable("a mapping with keys that are not text")
+        return {"m": {key: _plain(item) for key, item in value.items()}}
+    if type(value) is datetime:
+        return {"dt": value.isoformat()}
+    if type(value) is date:
+        return {"d": value.isoformat()}
+    name = type(value).__name__
+    if _CLASSES.get(name) is type(value):
+        return {"c": name, "v": {spec.name: _plain(getattr(value, spec.name)) for spec in dataclasses.fields(value)}}
+    raise NotStorable(name)
+
+
+def _revive(value):
+    if not isinstance(value, dict):
+        return _revive_all(value) if isinstance(value, list) else value
+    if "t" in value:
+        return tuple(_revive_all(value["t"]))
+    if "f" in value:
+        return frozenset(_revive_all(value["f"]))
+    if "s" in value:
+        return set(_revive_all(value["s"]))
+    if "m" in value:
+        return {key: _revive(item) for key, item in value["m"].items()}
+    if "dt" in value:
+        return datetime.fromisoformat(value["dt"])
+    if "d" in value:
+        return date.fromisoformat(value["d"])
+    cls = _CLASSES[value["c"]]
+    return cls(**{key: _revive(item) for key, item in value["v"].items()})
+
+
+def _revive_all(items: list) -> list:
+    if all(type(item) is str for item in items):  # most lists are of text (links, ids): no copy item by item
+        return items
+    return [_revive(item) for item in items]
