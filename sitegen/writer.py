@@ -19,10 +19,11 @@ import functools
 import os
 import posixpath
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MARKER = ".sitegen-build"
 # The first line proves the folder is ours; the text is harmless if a host publishes it.
@@ -124,10 +125,20 @@ class Staging:
     processes too), so no page has to stay in memory until the end; `finish`
     adds the rest, removes what the site no longer has and swaps the folder
     in; `abandon` gives up (see there).
+
+    `open` lists the folder once (an earlier site, when the spare is claimed),
+    removing links and anything but plain files and folders; `finish` deletes
+    from that listing what the site no longer has. In between nothing is read
+    or written through a link: one found where a file or folder goes is
+    replaced (_plain_folder, _write).
     """
 
-    def __init__(self, output: Path, folder: Path, spare: Path | None, claimed: bool):
+    def __init__(self, output: Path, folder: Path, spare: Path | None, claimed: bool,
+                 listing: tuple[set[str], set[str]] | None = None):
         self.output, self.folder, self.spare, self.claimed = output, folder, spare, claimed
+        self.listing = listing or ({MARKER}, set())  # (files, folders) in the folder when it was opened
+        self._root = os.fspath(folder)
+        self._ready: set[str] = set()  # folders this process made sure of, for `put`
 
     @classmethod
     def open(cls, output: Path, spare: Path | None = None) -> "Staging":
@@ -137,36 +148,22 @@ class Staging:
         folder = Path(tempfile.mkdtemp(prefix=f"{_prefix(output, 'staging')}{os.getpid()}-", dir=output.parent))
         claimed = spare is not None and _claim(spare, folder)
         try:
-            if claimed:
-                _plain_tree(folder)  # links and the like out before anything is written through them
-            (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            # Links and the like out before anything is written through them.
+            files, dirs = _plain_tree(os.fspath(folder)) if claimed else (set(), set())
+            _write(os.path.join(folder, MARKER), MARKER_TEXT.encode("utf-8"))
+            files.add(MARKER)
         except BaseException:
             _remove_ours(folder)
             raise
-        return cls(output, folder, spare, claimed)
+        return cls(output, folder, spare, claimed, (files, dirs))
 
     def put(self, relative: str, text: str) -> None:
         """Write one page now, unless the folder holds it already."""
-        target = self.folder / relative
-        for parent in reversed(PurePosixPath(relative).parents[:-1]):
-            folder = self.folder / parent
-            try:
-                folder.mkdir()  # workers may race to make it: one makes it, the others find it
-            except FileExistsError:
-                if folder.is_symlink() or not folder.is_dir():  # a file of an earlier site where this one has a folder
-                    try:
-                        folder.unlink()
-                    except FileNotFoundError:
-                        pass
-                    folder.mkdir(exist_ok=True)
         content = text.encode("utf-8")
-        if target.is_symlink():
-            target.unlink()  # never written through
-        elif target.is_dir():
-            shutil.rmtree(target)  # a folder of an earlier site where this one has a file
-        elif _holds(target, content):
-            return
-        target.write_bytes(content)
+        _plain_folder(self._root, posixpath.dirname(relative), self._ready)
+        target = os.path.join(self._root, relative)
+        if not _holds(target, content):
+            _write(target, content)
 
     def read(self, relative: str) -> str:
         return (self.folder / relative).read_text(encoding="utf-8")
@@ -175,7 +172,7 @@ class Staging:
         """Add `pages` and `static_files` to what was put, drop everything else, and swap the folder in."""
         try:
             if self.claimed or written:
-                _update_in_place(self.folder, pages, static_files, written)
+                _update_in_place(self.folder, pages, static_files, written, self.listing)
             else:
                 _write_fresh(self.folder, pages, static_files)
             os.chmod(self.folder, 0o755)
@@ -224,43 +221,48 @@ def _claim(spare: Path, staging: Path) -> bool:
 
 
 def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[str, Path],
-                     written: frozenset[str] = frozenset()) -> None:
+                     written: frozenset[str] = frozenset(),
+                     listing: tuple[set[str], set[str]] | None = None) -> None:
     """Make `staging` (an earlier build) hold exactly this site, touching only what differs.
 
-    `written` are files already put there by this build. Links and anything
-    but plain files and folders are removed, never followed.
+    `written` are files already put there by this build; `listing` is what
+    the folder held before (files, folders; listed now if not given). Pages
+    put since may have replaced listed files or folders, so what is deleted
+    is looked at first, and every write replaces a link instead of following it.
     """
+    root = os.fspath(staging)
+    files, dirs = listing if listing is not None else _plain_tree(root)
     wanted = {MARKER: MARKER_TEXT.encode("utf-8"), **{relative: text.encode("utf-8") for relative, text in pages.items()},
               **static_files, **dict.fromkeys(written)}
-    folders = {posixpath.dirname(relative) for relative in wanted} - {""}
-    folders |= {str(parent) for folder in list(folders) for parent in PurePosixPath(folder).parents if str(parent) != "."}
-    files, dirs = _plain_tree(staging)
-    for relative in sorted(files - wanted.keys(), reverse=True):
-        os.unlink(staging / relative)
+    folders: set[str] = set()
+    for relative in wanted:
+        folder = relative.rpartition("/")[0]
+        while folder and folder not in folders:  # its parents are in already if it is
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    checked: set[str] = set()
+    for relative in files - wanted.keys() - folders:  # a listed file where a folder goes is replaced below
+        _remove_listed(root, relative, checked)
     for relative in sorted(dirs - folders, key=lambda name: name.count("/"), reverse=True):
-        shutil.rmtree(staging / relative)  # a plain folder (_plain_tree removed its links), or where a file goes
-    for folder in sorted(folders - dirs, key=lambda name: name.count("/")):
-        target = staging / folder
-        if target.exists() or target.is_symlink():
-            target.unlink()  # a file where the new site has a folder
-        os.mkdir(target)
+        _remove_listed(root, relative, checked, keep_file=relative in wanted)  # a page may be there already
+    ready: set[str] = set()  # not the folders `put` made sure of: one may have become a link since
     for relative, content in wanted.items():
         if content is None:
             continue  # put there by this build
-        target = staging / relative
+        folder = relative.rpartition("/")[0]
+        if folder not in ready:
+            _plain_folder(root, folder, ready)
+        target = os.path.join(root, relative)
         if relative in files:
             if isinstance(content, Path):
                 if _same_file_content(content, target):
                     continue
             elif _holds(target, content):
                 continue
-        if isinstance(content, Path):
-            shutil.copyfile(content, target)
-        else:
-            target.write_bytes(content)
+        _write(target, content)
 
 
-def _plain_tree(folder: Path) -> tuple[set[str], set[str]]:
+def _plain_tree(folder: str) -> tuple[set[str], set[str]]:
     """The plain files and folders below `folder` (relative, '/'-separated); anything else is deleted."""
     files, dirs = set(), set()
     pending = [(folder, "")]
@@ -271,7 +273,7 @@ def _plain_tree(folder: Path) -> tuple[set[str], set[str]]:
                 relative = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     dirs.add(relative)
-                    pending.append((Path(entry.path), relative + "/"))
+                    pending.append((entry.path, relative + "/"))
                 elif entry.is_file(follow_symlinks=False):
                     files.add(relative)
                 else:
@@ -279,23 +281,142 @@ def _plain_tree(folder: Path) -> tuple[set[str], set[str]]:
     return files, dirs
 
 
-def _holds(path: Path, content: bytes) -> bool:
-    try:
-        if os.stat(path).st_size != len(content):
-            return False
-        with open(path, "rb") as file:
-            return file.read() == content
-    except OSError:
-        return False
+def _plain_folder(root: str, folder: str, ready: set[str]) -> None:
+    """Make `folder` below `root` a plain folder, with its parents, replacing a link or file in the way.
+
+    `ready` holds the folders already made sure of (and gets this one).
+    """
+    if not folder or folder in ready:
+        return
+    _plain_folder(root, posixpath.dirname(folder), ready)
+    path = os.path.join(root, folder)
+    for attempt in range(2):
+        try:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                break
+            os.unlink(path)  # a link, or a file of an earlier site where this one has a folder
+        except FileNotFoundError:
+            pass
+        try:
+            os.mkdir(path)
+            break
+        except FileExistsError:  # another worker made it just now (or put a file there): look again
+            if attempt:
+                raise
+    ready.add(folder)
 
 
-def _same_file_content(source: Path, target: Path) -> bool:
+def _remove_listed(root: str, relative: str, checked: set[str], keep_file: bool = False) -> None:
+    """Delete a listed file or folder, unless one of its folders has become a link (or is gone) since.
+
+    `checked` holds the folders found plain already.
+    """
+    folder = posixpath.dirname(relative)
+    parents = []
+    while folder and folder not in checked:
+        parents.append(folder)
+        folder = posixpath.dirname(folder)
+    for folder in reversed(parents):
+        try:
+            if not stat.S_ISDIR(os.lstat(os.path.join(root, folder)).st_mode):
+                return  # deleting through it could reach outside; a folder the site keeps is replaced later
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        checked.add(folder)
+    _clear(os.path.join(root, relative), keep_file)
+
+
+def _clear(path: str, keep_file: bool = False) -> None:
+    """Delete what is at `path` (never what a link points to), unless it is gone or a plain file to keep."""
     try:
-        if os.stat(source).st_size != os.stat(target).st_size:
-            return False
-        return source.read_bytes() == target.read_bytes()
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # gone, or its folder is: a page was put there
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(path)
+    elif not (keep_file and stat.S_ISREG(mode)):
+        os.unlink(path)
+
+
+# Open without following a last link, and without waiting on a pipe planted where a file goes.
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_plain(path: str, flags: int, *mode: int) -> tuple[int, int] | None:
+    """(descriptor, size) of the plain file at `path`, or None when something else (or nothing) is there."""
+    try:
+        fd = os.open(path, flags, *mode)
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISREG(info.st_mode):
+        return fd, info.st_size
+    os.close(fd)
+    return None
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = os.read(fd, size)
+    while len(data) < size:  # a short read: rare, but allowed
+        more = os.read(fd, size - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _holds(path: str, content: bytes) -> bool:
+    """True if `path` is a plain file (not a link) holding exactly `content`: sizes first, then bytes."""
+    opened = _open_plain(path, _READ)
+    if opened is None:
+        return False
+    fd, size = opened
+    try:
+        return size == len(content) and _read_exactly(fd, size) == content
     except OSError:
         return False
+    finally:
+        os.close(fd)
+
+
+def _same_file_content(source: Path, target: str) -> bool:
+    """True if the plain file `target` holds the bytes of `source`: sizes first, then bytes."""
+    try:
+        source_fd = os.open(source, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        opened = _open_plain(target, _READ)
+        if opened is None:
+            return False
+        target_fd, size = opened
+        try:
+            if size != os.fstat(source_fd).st_size:
+                return False
+            return _read_exactly(source_fd, size) == _read_exactly(target_fd, size)
+        finally:
+            os.close(target_fd)
+    except OSError:
+        return False
+    finally:
+        os.close(source_fd)
+
+
+def _write(target: str, content: bytes | Path) -> None:
+    """Write `content` (bytes, or a file to copy) to `target`, replacing a link, folder or pipe there."""
+    opened = _open_plain(target, _WRITE, 0o666)
+    if opened is None:
+        _clear(target)
+        fd = os.open(target, _WRITE, 0o666)  # fails if someone put something there again
+    else:
+        fd = opened[0]
+    with open(fd, "wb") as file:
+        if isinstance(content, Path):
+            with open(content, "rb") as source:
+                shutil.copyfileobj(source, file)
+        else:
+            file.write(content)
 
 
 def mark_folder(folder: Path) -> None:

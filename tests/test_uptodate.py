@@ -190,6 +190,87 @@ def test_links_put_into_the_spare_are_removed_not_followed(tmp_path):
     assert (output / "about" / "index.html").read_text(encoding="utf-8") == "<p>new about</p>"
 
 
+def test_pages_put_over_an_earlier_site_give_the_site_a_fresh_write_gives(tmp_path):
+    """Pages put while rendering may replace files and folders the staging folder was opened with."""
+    from sitegen.writer import Staging
+
+    rng = random.Random(20261203)
+    static = tmp_path / "static"
+    static.mkdir()
+    output, fresh, spare = tmp_path / "out" / "output", tmp_path / "fresh" / "output", tmp_path / "out" / "spare"
+    for step in range(60):
+        pages, assets = _random_site(rng, static)
+        put = set(rng.sample(sorted(pages), rng.randint(0, len(pages))))
+        staging = Staging.open(output, spare)
+        for relative in sorted(put):
+            staging.put(relative, pages[relative])
+        staging.finish({name: text for name, text in pages.items() if name not in put}, assets, frozenset(put))
+        _remove(fresh)
+        write_site(fresh, pages, assets)
+        assert tree_state(output) == tree_state(fresh), f"step {step}"
+
+
+def _planted_links_case(tmp_path: Path):
+    """A spare holding an earlier site, and a folder outside the site that links may point to."""
+    output, spare, outside = tmp_path / "output", tmp_path / "spare", tmp_path / "outside"
+    outside.mkdir()
+    for name in ("index.html", "site.css", "old.html"):
+        (outside / name).write_text("not ours", encoding="utf-8")
+    style = tmp_path / "site.css"
+    style.write_text("body { margin: 0 }", encoding="utf-8")
+    site = {"index.html": "<p>home</p>", "about/index.html": "<p>about</p>", "old/old.html": "<p>old</p>"}
+    write_site(output, site, {"css/site.css": style}, spare)
+    write_site(output, site, {"css/site.css": style}, spare)
+    return output, spare, outside, style
+
+
+def _link(path: Path, target: Path) -> None:
+    _remove(path)
+    if path.is_file():
+        path.unlink()
+    path.symlink_to(target, target_is_directory=target.is_dir())
+
+
+def test_links_planted_after_the_staging_folder_opened_are_replaced_not_followed(tmp_path):
+    from sitegen.writer import Staging
+
+    output, spare, outside, style = _planted_links_case(tmp_path)
+    before = tree_state(outside)
+    staging = Staging.open(output, spare)
+    folder = staging.folder
+    _link(folder / "css", outside)  # a folder the site keeps
+    _link(folder / "about" / "index.html", outside / "index.html")  # a page put later
+    _link(folder / "old", outside)  # a folder the site no longer has, holding a listed file
+    _link(folder / "index.html", outside / "index.html")  # a page written by finish
+    staging.put("about/index.html", "<p>new about</p>")
+    staging.finish({"index.html": "<p>new home</p>"}, {"css/site.css": style}, frozenset({"about/index.html"}))
+    assert tree_state(outside) == before  # nothing outside written or deleted
+    state = tree_state(output)
+    assert not [name for name, value in state.items() if isinstance(value, tuple)]  # no links left
+    assert state["index.html"] == b"<p>new home</p>"
+    assert state["about/index.html"] == b"<p>new about</p>"
+    assert state["css/site.css"] == style.read_bytes()
+    assert not (output / "old").exists()
+
+
+def test_files_gone_or_changed_after_the_staging_folder_opened_are_still_right(tmp_path):
+    from sitegen.writer import Staging
+
+    output, spare, outside, style = _planted_links_case(tmp_path)
+    staging = Staging.open(output, spare)
+    folder = staging.folder
+    (folder / "old" / "old.html").unlink()  # listed, gone before it was to be deleted
+    (folder / "css" / "site.css").write_text("body { margin: 1 }", encoding="utf-8")  # same size, other bytes
+    (folder / "index.html").unlink()  # listed, gone before it was compared
+    (folder / "about" / "index.html").unlink()
+    os.mkfifo(folder / "about" / "index.html")  # a pipe where a page goes is replaced, not waited on
+    staging.put("about/index.html", "<p>about</p>")
+    staging.finish({"index.html": "<p>home</p>"}, {"css/site.css": style}, frozenset({"about/index.html"}))
+    fresh = tmp_path / "fresh"
+    write_site(fresh, {"index.html": "<p>home</p>", "about/index.html": "<p>about</p>"}, {"css/site.css": style})
+    assert tree_state(output) == tree_state(fresh)
+
+
 def test_a_spare_that_is_not_a_build_is_never_used(tmp_path):
     output, spare = tmp_path / "output", tmp_path / "spare"
     spare.mkdir()
