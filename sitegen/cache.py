@@ -60,9 +60,12 @@ class MarkdownCache:
         if reads_the_site(text):
             return None  # directives and data words read data and templates: always converted
         options = renderer.options
-        material = json.dumps([self._versions, options.smart_quotes, options.toc_depth, options.allow_unsafe_html,
-                               source, first_line, text])
-        return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+        # The text comes last, so the fields before it (none of which holds NUL) cannot run into it.
+        digest = hashlib.blake2b(digest_size=24)
+        digest.update(f"{self._versions}\0{options.smart_quotes}\0{options.toc_depth}\0{options.allow_unsafe_html}\0"
+                      f"{source}\0{first_line}\0".encode("utf-8", "surrogatepass"))
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def load(self, keys: list[str]) -> dict[str, MarkdownResult]:
         """The cached results among `keys`; {} if the cache cannot be read."""
