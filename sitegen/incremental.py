@@ -433,10 +433,12 @@ class IncrementalBuilder(Reuse):
         html_digest = buildcache.page_html_digest(kept)
         if _file_digest(self.page_store.folder / relative) == html_digest:
             return StoredPage(None)
-        raw = _read_plain_file(self.page_store.output / relative)  # the last build's, if output/ still has it
+        source = os.path.join(self.page_store.output, relative)  # the last build's, if output/ still has it
+        raw, info = _read_plain_file(source, with_status=True)
         if raw is not None and _bytes_digest(raw) == html_digest:
-            try:
-                self.page_store.put(relative, raw.decode("utf-8"))
+            try:  # a hard link costs no copy; where the folders cannot share files, the bytes are written
+                if not self.page_store.link(relative, source, info):
+                    self.page_store.put(relative, raw.decode("utf-8"))
             except (OSError, UnicodeDecodeError):
                 return None
             return StoredPage(None)
@@ -659,21 +661,28 @@ def _file_digest(path: Path) -> str | None:
     return _bytes_digest(raw) if raw is not None else None
 
 
-def _read_plain_file(path: Path) -> bytes | None:
-    """A regular file's bytes, never read through a link; None if it is not one."""
+def _read_plain_file(path: Path | str, with_status: bool = False):
+    """A regular file's bytes, never read through a link; None if it is not one.
+
+    With `with_status`, (bytes, its fstat) or (None, None).
+    """
+    raw = status = None
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return None
+        return (None, None) if with_status else None
     try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as file:
-            return file.read()
+        status = os.fstat(descriptor)
+        if stat.S_ISREG(status.st_mode):
+            with os.fdopen(descriptor, "rb", closefd=False) as file:
+                raw = file.read()
     except OSError:
-        return None
+        raw = None
     finally:
         os.close(descriptor)
+    if with_status:
+        return (raw, status) if raw is not None else (None, None)
+    return raw
 
 
 def _read_bytes(path: Path | str) -> bytes | None:

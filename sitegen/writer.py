@@ -165,6 +165,27 @@ class Staging:
         if not _holds(target, content):
             _write(target, content)
 
+    def link(self, relative: str, source: str, expected: os.stat_result) -> bool:
+        """Give the folder the file at `source` (output/'s copy of a page) as a hard link instead of a copy.
+
+        `expected` is what fstat said of the file when its bytes were read and
+        checked; False (nothing linked) when `source` is no longer that file or
+        the folders cannot share files. Every later write makes a new file
+        (_write), so the live copy never changes through the link.
+        """
+        _plain_folder(self._root, posixpath.dirname(relative), self._ready)
+        target = os.path.join(self._root, relative)
+        _clear(target)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            return False
+        linked = os.lstat(target)
+        if not stat.S_ISREG(linked.st_mode) or (linked.st_dev, linked.st_ino) != (expected.st_dev, expected.st_ino):
+            os.unlink(target)  # replaced between the check and the link: not the bytes that were checked
+            return False
+        return True
+
     def read(self, relative: str) -> str:
         return (self.folder / relative).read_text(encoding="utf-8")
 
@@ -404,13 +425,13 @@ def _same_file_content(source: Path, target: str) -> bool:
 
 
 def _write(target: str, content: bytes | Path) -> None:
-    """Write `content` (bytes, or a file to copy) to `target`, replacing a link, folder or pipe there."""
-    opened = _open_plain(target, _WRITE, 0o666)
-    if opened is None:
-        _clear(target)
-        fd = os.open(target, _WRITE, 0o666)  # fails if someone put something there again
-    else:
-        fd = opened[0]
+    """Write `content` (bytes, or a file to copy) to `target` as a new file, replacing whatever is there.
+
+    Never into the file that was there: it may be a hard link to a page of the
+    live output/ (Staging.link), which must not change until the swap.
+    """
+    _clear(target)
+    fd = os.open(target, _WRITE | os.O_EXCL, 0o666)  # fails if someone put something there again
     with open(fd, "wb") as file:
         if isinstance(content, Path):
             with open(content, "rb") as source:

@@ -311,3 +311,21 @@ def test_digests_tell_values_apart():
     for value in (object(), looped):
         with pytest.raises(Undigestible):
             digest(value)
+
+
+def test_a_failed_build_leaves_output_as_it_was_though_it_shares_files_with_the_spare(fixture_site):
+    """The first build after a cold one links output/'s unchanged pages into its folder; a later build
+    that writes such a page must make a new file, or a build that then fails would change the live site."""
+    assert run_build(fixture_site).code == 0
+    about = fixture_site / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert run_build(fixture_site).code == 0  # output/ now shares its unchanged pages' files with the spare
+    home = fixture_site / "output" / "index.html"
+    assert home.stat().st_nlink == 2
+    published = snapshot(fixture_site / "output")
+    index = fixture_site / "content" / "pages" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nA new line on the home page.\n", encoding="utf-8")
+    about.write_text(about.read_text(encoding="utf-8") + "\n[a broken link](/no-such-page/)\n", encoding="utf-8")
+    result = run_build(fixture_site)
+    assert result.code == 1 and "/no-such-page/" in result.err
+    assert snapshot(fixture_site / "output") == published
