@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 problems in the site's sources, 2 usage errors
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import signal
 import sys
@@ -233,19 +232,6 @@ def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True,
            strict: bool = False, fingerprint: str | None = None) -> int:
-    # One build: the search for reference cycles would walk every page's objects again and again
-    # (workers search their own: parallel.py turns it back on there).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _build_once(options, output, state, write, use_cache, strict, fingerprint)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _build_once(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool,
-                strict: bool, fingerprint: str | None) -> int:
     from .buildcache import BuildCache
     from .cache import MarkdownCache
     from .incremental import IncrementalBuilder

@@ -97,7 +97,6 @@ def _start_worker(function: Callable, parent: int) -> None:
     if os.getppid() != parent:  # the parent died before we could ask to follow it
         os._exit(0)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    gc.enable()  # the parent of a one-shot build turns it off; a worker converting thousands of pages needs it
     global _worker_function
     _worker_function = function
 
