@@ -127,7 +127,7 @@ class IncrementalBuilder(Reuse):
         self.options = options
         self.store = store
         self.kept = kept
-        self._kept: dict[str, dict[str, str]] | None = None  # table -> key -> entry, as read at the start
+        self._kept: BuildCache | None = None  # the store, while a build uses it
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
         # (page key, HTML digest or None if reused, output path): what a worker's render tells render_all.
@@ -166,7 +166,7 @@ class IncrementalBuilder(Reuse):
         self._value_keys = {}
         self._lasting_keys = {}
         if self.kept is not None:
-            self._kept = self.kept.load()
+            self._kept = self.kept
             self._new_entries = {table: {} for table in buildcache.TABLES}
             self._used_entries = {table: set() for table in buildcache.TABLES}
         self._config_raw = _read_bytes(self.options.root / CONFIG_FILE)
@@ -218,7 +218,7 @@ class IncrementalBuilder(Reuse):
         """The document of a Markdown file, from the store when it holds one made from the same bytes."""
         raw = _read_bytes(path)
         key = digest(kind.name, kind.source, relative, raw) if raw is not None else None
-        kept = self._kept["documents"].get(key) if key else None
+        kept = self._kept.get("documents", key) if key else None
         if kept is not None:
             try:
                 document, problems = buildcache.decode(kept)
@@ -361,6 +361,7 @@ class IncrementalBuilder(Reuse):
             if self._kept is None or self.page_store is None:
                 return super().render_all(render_route, count)  # nothing to keep: every core
             # On every core; each page notes its key, and the HTML's digest and facts if it was rendered.
+            self._kept.close()  # a connection is not shared with forked workers: each opens its own
             results = super().render_all(self._render_and_note(render_route), count)
             outcomes = []
             layouts: dict = {}
@@ -404,7 +405,7 @@ class IncrementalBuilder(Reuse):
             if self._kept is None or self.page_store is None or not route.is_html:
                 return super().render(template, route, page, site_context, finish)
             key = self._lasting_page_key(template, route, page, site_context)
-            kept = self._kept["pages"].get(key) if key is not None else None
+            kept = self._kept.get("pages", key) if key is not None else None
             stored = self._stored_page(route.output_path, kept) if kept is not None else None
             if stored is not None:
                 self._note = (key, None, route.output_path)
@@ -446,7 +447,7 @@ class IncrementalBuilder(Reuse):
 
     def _stored_facts(self, key: str, relative: str, layouts: dict) -> PageFacts:
         try:
-            return buildcache.decode_facts(self._kept["pages"][key], layouts)
+            return buildcache.decode_facts(self._kept.get("pages", key) or "", layouts)
         except ValueError:  # a damaged entry: read the page the staging folder holds
             return page_facts(self.page_store.read(relative), layouts)
 
