@@ -1,11 +1,11 @@
 """What `python build.py` keeps between runs besides Markdown results: loaded pages and rendered pages.
 
-Stored in `.sitegen-cache/build.sqlite3` (git-ignored), looked up entry by
-entry during a build and updated at its end:
+Stored in `.sitegen-cache/build.sqlite3` (git-ignored), read at the start of
+a build and updated at its end:
 
 - documents: a Markdown file's bytes (with its kind and path) -> the Document
-  its front matter gave and the problems found in it, so an unchanged file is
-  not parsed again;
+  its front matter gave (without the body, which the file's text ends with)
+  and the problems found in it, so an unchanged file is not parsed again;
 - pages: a digest of everything a page's HTML depends on (its templates'
   text and the values they read, see incremental.py) -> a digest of that HTML
   and what the link check read from it. A page whose key is known is not
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sqlite3
 from contextlib import closing
 from datetime import date, datetime
@@ -49,45 +48,18 @@ class BuildCache:
     def __init__(self, root: Path):
         self.path = root / CACHE_DIR / CACHE_FILE
         self._versions = json.dumps([FORMAT, versions()])
-        self._reading: tuple[int, sqlite3.Connection | None] | None = None  # (process, connection)
 
-    def get(self, table: str, key: str) -> str | None:
-        """The entry stored under `key`, or None (also when the store cannot be read).
-
-        Entries are looked up one by one, not read whole, so a large site's
-        store never sits in memory; each process (workers too) opens its own
-        connection on its first lookup.
-        """
-        db = self._reader()
-        if db is None:
-            return None
+    def entries(self, table: str) -> dict[str, str]:
+        """Every entry of a table: key -> JSON text ({} when the store cannot be read)."""
+        if not self.usable() or not self.path.is_file():
+            return {}
         try:
-            row = db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return row[0] if row else None
-
-    def _reader(self) -> sqlite3.Connection | None:
-        if self._reading is not None and self._reading[0] == os.getpid():
-            return self._reading[1]
-        db = None
-        try:
-            if self.usable() and self.path.is_file():
-                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-                if _stored_versions(db) != self._versions or any(
-                        _count_or_none(db, table) is None for table in TABLES):
-                    db.close()
-                    db = None
+            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+                if _stored_versions(db) != self._versions:
+                    return {}
+                return dict(db.execute(f"SELECT key, value FROM {table}"))
         except (sqlite3.Error, OSError, ValueError):
-            db = None
-        self._reading = (os.getpid(), db)
-        return db
-
-    def close(self) -> None:
-        """Close this process's reading connection (before the store is written)."""
-        if self._reading is not None and self._reading[0] == os.getpid() and self._reading[1] is not None:
-            self._reading[1].close()
-        self._reading = None
+            return {}
 
     def store(self, new: dict[str, dict[str, str]], used: dict[str, set[str]]) -> None:
         """Add the `new` entries of each table; drop those this build did not use once they outnumber the rest.
@@ -97,7 +69,6 @@ class BuildCache:
         """
         if not self.usable() or not any(new.values()) and not self.path.is_file():
             return
-        self.close()
         try:
             self.path.parent.mkdir(exist_ok=True)
             ignore_in_git(self.path.parent)
@@ -143,13 +114,6 @@ def _stored_versions(db: sqlite3.Connection) -> str | None:
     except sqlite3.Error:
         return None
     return row[0] if row else None
-
-
-def _count_or_none(db: sqlite3.Connection, table: str) -> int | None:
-    try:
-        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    except sqlite3.Error:
-        return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -41,7 +41,7 @@ import re
 import shutil
 import stat
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -65,6 +65,7 @@ from .render import PageInfo
 from .routes import Route
 from .templating import TEMPLATE_DIR
 from .writer import MARKER, mark_folder
+from .yamlsource import YamlProblem, read_text
 
 # Files editors write beside the ones being edited: swap, backup, lock and
 # "safe write" files. They are never sources.
@@ -128,10 +129,13 @@ class IncrementalBuilder(Reuse):
         self.store = store
         self.kept = kept
         self._kept: BuildCache | None = None  # the store, while a build uses it
+        self._kept_documents: dict[str, str] = {}  # key -> entry, this build
+        self._kept_pages: dict[str, str] = {}
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
-        # (page key, HTML digest or None if reused, output path): what a worker's render tells render_all.
-        self._note: tuple[str, str | None, str] | None = None
+        # (page key, HTML digest or None if reused, output path, the store's entry if reused):
+        # what a worker's render tells render_all.
+        self._note: tuple[str, str | None, str, str | None] | None = None
         self._lasting_keys: dict[str, str | None] = {}  # context name -> digest, this build
         self.keep_pages = keep_pages
         self._stored: dict[str, MarkdownResult] = {}  # converted this run, for the store
@@ -167,6 +171,9 @@ class IncrementalBuilder(Reuse):
         self._lasting_keys = {}
         if self.kept is not None:
             self._kept = self.kept
+            # Read whole, before workers are forked (they share them): small, the bodies are left out.
+            self._kept_documents = self.kept.entries("documents")
+            self._kept_pages = self.kept.entries("pages")
             self._new_entries = {table: {} for table in buildcache.TABLES}
             self._used_entries = {table: set() for table in buildcache.TABLES}
         self._config_raw = _read_bytes(self.options.root / CONFIG_FILE)
@@ -215,22 +222,28 @@ class IncrementalBuilder(Reuse):
 
     def _load_kept_document(self, kind: Collection, path: str, relative: str, root: Path, section: Path,
                             signature: tuple) -> _LoadedDocument:
-        """The document of a Markdown file, from the store when it holds one made from the same bytes."""
+        """The document of a Markdown file, from the store when it holds one made from the same bytes.
+
+        The store leaves out the body, which is the end of the file's text: it is taken from the bytes read.
+        """
         raw = _read_bytes(path)
         key = digest(kind.name, kind.source, relative, raw) if raw is not None else None
-        kept = self._kept.get("documents", key) if key else None
+        kept = self._kept_documents.get(key) if key else None
         if kept is not None:
             try:
-                document, problems = buildcache.decode(kept)
+                document, problems, body_start = buildcache.decode(kept)
+                if body_start is not None:
+                    document.body_markdown = read_text(raw, relative)[body_start:]
                 self._used_entries["documents"].add(key)
                 return _LoadedDocument(kind, None, signature, 0, document, problems)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, AttributeError, YamlProblem):
                 pass  # an entry that does not decode: load the file
         found = ErrorCollector()
         document = load_document(kind, Path(path), root, section, found)
         if key is not None:
             try:
-                self._new_entries["documents"][key] = buildcache.encode([document, found.errors])
+                stored, body_start = _without_body(document, raw, relative)
+                self._new_entries["documents"][key] = buildcache.encode([stored, found.errors, body_start])
             except NotStorable:
                 pass
         return _LoadedDocument(kind, None, signature, 0, document, found.errors)
@@ -361,17 +374,16 @@ class IncrementalBuilder(Reuse):
             if self._kept is None or self.page_store is None:
                 return super().render_all(render_route, count)  # nothing to keep: every core
             # On every core; each page notes its key, and the HTML's digest and facts if it was rendered.
-            self._kept.close()  # a connection is not shared with forked workers: each opens its own
             results = super().render_all(self._render_and_note(render_route), count)
             outcomes = []
             layouts: dict = {}
-            for outcome, (key, relative), entry in results:
+            for outcome, (key, relative, kept), entry in results:
                 if key is not None:
                     self._used_entries["pages"].add(key)
                     if entry is not None:
                         self._new_entries["pages"][key] = entry
                     elif outcome[3] and outcome[2] is None:  # reused: its facts are read here, layouts once
-                        outcome = (*outcome[:2], self._stored_facts(key, relative, layouts), *outcome[3:])
+                        outcome = (*outcome[:2], self._stored_facts(kept, relative, layouts), *outcome[3:])
                 outcomes.append(outcome)
             return outcomes
         # In this process: the pages it renders are kept for the next build.
@@ -388,15 +400,15 @@ class IncrementalBuilder(Reuse):
             outcome = render_route(index)
             note, self._note = self._note, None
             if note is None:
-                return outcome, (None, None), None
-            key, html_digest, relative = note
+                return outcome, (None, None, None), None
+            key, html_digest, relative, kept = note
             entry = None
             if html_digest is not None and outcome[2] is not None:
                 try:
                     entry = buildcache.encode_page(html_digest, outcome[2])
                 except NotStorable:
                     pass
-            return outcome, (key, relative), entry
+            return outcome, (key, relative, kept), entry
         return render_and_note
 
     def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
@@ -405,14 +417,14 @@ class IncrementalBuilder(Reuse):
             if self._kept is None or self.page_store is None or not route.is_html:
                 return super().render(template, route, page, site_context, finish)
             key = self._lasting_page_key(template, route, page, site_context)
-            kept = self._kept.get("pages", key) if key is not None else None
+            kept = self._kept_pages.get(key) if key is not None else None
             stored = self._stored_page(route.output_path, kept) if kept is not None else None
             if stored is not None:
-                self._note = (key, None, route.output_path)
+                self._note = (key, None, route.output_path, kept)
                 return stored
             page_html = super().render(template, route, page, site_context, finish)
             if key is not None:
-                self._note = (key, _text_digest(page_html), route.output_path)
+                self._note = (key, _text_digest(page_html), route.output_path, None)
             return page_html
         key = self._page_key(template, route, page, site_context)
         cached = self._pages.get(route.url)
@@ -445,9 +457,9 @@ class IncrementalBuilder(Reuse):
             return StoredPage(None)
         return None
 
-    def _stored_facts(self, key: str, relative: str, layouts: dict) -> PageFacts:
+    def _stored_facts(self, kept: str, relative: str, layouts: dict) -> PageFacts:
         try:
-            return buildcache.decode_facts(self._kept.get("pages", key) or "", layouts)
+            return buildcache.decode_facts(kept, layouts)
         except ValueError:  # a damaged entry: read the page the staging folder holds
             return page_facts(self.page_store.read(relative), layouts)
 
@@ -647,6 +659,20 @@ class _TemplateIndex:
             facts = None if None in references else (tuple(references), frozenset(meta.find_undeclared_variables(tree)))
         self.facts[name] = (text, facts)
         return facts
+
+
+def _without_body(document: Document | None, raw: bytes, relative: str) -> tuple[Document | None, int | None]:
+    """The document without its body, and where the body starts in the file's text (None: kept whole)."""
+    if document is None:
+        return None, None
+    try:
+        text = read_text(raw, relative)
+    except YamlProblem:
+        return document, None
+    body = document.body_markdown
+    if not text.endswith(body):
+        return document, None
+    return replace(document, body_markdown=""), len(text) - len(body)
 
 
 def _text_digest(text: str) -> str:
