@@ -329,3 +329,21 @@ def test_a_failed_build_leaves_output_as_it_was_though_it_shares_files_with_the_
     result = run_build(fixture_site)
     assert result.code == 1 and "/no-such-page/" in result.err
     assert snapshot(fixture_site / "output") == published
+
+
+def test_a_document_from_the_store_has_its_body_back_whatever_the_line_endings(fixture_site, tmp_path):
+    """The store keeps a document without its body and takes it from the file: BOM, CRLF and CR files too."""
+    pages = fixture_site / "content" / "pages"
+    texts = {"crlf": "\ufeff---\r\ntitle: Windows\r\ndescription: Saved on Windows.\r\n---\r\n\r\nIt's *here*.\r\n",
+             "cr": "---\rtitle: Old Mac\rdescription: Saved long ago.\r---\r\rStill \"here\".\r"}
+    for name, text in texts.items():
+        (pages / f"{name}.md").write_bytes(text.encode("utf-8"))
+    assert run_build(fixture_site).code == 0
+    about = pages / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert run_build(fixture_site).code == 0  # the two documents come from the store
+    clean = tmp_path / "clean"
+    shutil.copytree(fixture_site, clean, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+    assert run_build(clean, "--no-cache").code == 0
+    assert snapshot(fixture_site / "output") == snapshot(clean / "output")
+    assert "here" in (fixture_site / "output" / "crlf" / "index.html").read_text(encoding="utf-8")
