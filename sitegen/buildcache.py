@@ -128,8 +128,17 @@ def encode_page(html_digest: str, facts: PageFacts) -> str:
     The layout parts most pages share are kept as text of their own, so that
     reading thousands of entries decodes each layout once (decode_facts).
     """
-    shared = [encode(part) for part in facts.shared]
+    shared = [_encoded_layout(part) for part in facts.shared]
     return f"{html_digest}\n{json.dumps([encode(dataclasses.replace(facts, shared=())), shared])}"
+
+
+def _encoded_layout(part: LayoutFacts, memo: dict[LayoutFacts, str] = {}) -> str:  # noqa: B006 -- a memo
+    """encode(part), once per layout in a process: most pages share the same few."""
+    if part not in memo:
+        if len(memo) > 1000:
+            memo.clear()
+        memo[part] = encode(part)
+    return memo[part]
 
 
 def page_html_digest(entry: str) -> str:
@@ -180,7 +189,10 @@ def _plain(value: object):
     if type(value) is tuple:
         return {"t": [_plain(item) for item in value]}
     if type(value) in (set, frozenset):
-        return {"f" if type(value) is frozenset else "s": sorted((_plain(item) for item in value), key=json.dumps)}
+        tag = "f" if type(value) is frozenset else "s"
+        if all(type(item) is str for item in value):  # links and ids: sorted as they are
+            return {tag: sorted(value)}
+        return {tag: sorted((_plain(item) for item in value), key=json.dumps)}
     if type(value) is dict:
         if not all(type(key) is str for key in value):
             raise NotStorable("a mapping with keys that are not text")
