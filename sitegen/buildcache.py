@@ -10,7 +10,9 @@ a build and updated at its end:
   text and the values they read, see incremental.py) -> a digest of that HTML
   and what the link check read from it. A page whose key is known is not
   rendered again when the staging folder, or output/, already holds those
-  exact bytes (checked by their digest, never by file times).
+  exact bytes (checked by their digest, never by file times);
+- layouts: what the link check read from the header and footer most pages
+  share, once each, named by the page entries.
 
 Everything is kept as JSON of known classes, never pickled: a cache file
 could come from anywhere, so reading it must not be able to run code. The
@@ -22,6 +24,7 @@ and rebuilt, never an error. `--no-cache` builds without it; deleting
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sqlite3
 from contextlib import closing
@@ -35,8 +38,8 @@ from .uptodate import ignore_in_git, versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
-FORMAT = 1
-TABLES = ("documents", "pages")
+FORMAT = 2
+TABLES = ("documents", "pages", "layouts")
 
 # The classes an entry may hold; decoding makes no other.
 _CLASSES = {cls.__name__: cls for cls in (Document, TocEntry, SiteError, PageFacts, LayoutFacts)}
@@ -122,43 +125,46 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def encode_page(html_digest: str, facts: PageFacts) -> str:
-    """A page's entry: its HTML's digest on the first line (read without decoding the rest), then its facts.
+def encode_page(html_digest: str, facts: PageFacts, memo: dict) -> tuple[str, list[str], dict[str, str]]:
+    """A page's entry, the keys of its layout parts, and those parts' texts not in `memo` yet.
 
-    The layout parts most pages share are kept as text of their own, so that
-    reading thousands of entries decodes each layout once (decode_facts).
+    The entry holds its HTML's digest on the first line (read without
+    decoding the rest), then its own facts and the keys of the layout parts
+    (header, footer) it shares with most pages: those are kept once each in
+    the layouts table. `memo` (one a build, per process) remembers the parts encoded.
     """
-    shared = [_encoded_layout(part) for part in facts.shared]
-    return f"{html_digest}\n{json.dumps([encode(dataclasses.replace(facts, shared=())), shared])}"
-
-
-def _encoded_layout(part: LayoutFacts, memo: dict[LayoutFacts, str] = {}) -> str:  # noqa: B006 -- a memo
-    """encode(part), once per layout in a process: most pages share the same few."""
-    if part not in memo:
-        if len(memo) > 1000:
-            memo.clear()
-        memo[part] = encode(part)
-    return memo[part]
+    keys, new = [], {}
+    for part in facts.shared:
+        if part not in memo:
+            text = encode(part)
+            memo[part] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+            new[memo[part]] = text
+        keys.append(memo[part])
+    return f"{html_digest}\n{json.dumps([encode(dataclasses.replace(facts, shared=())), keys])}", keys, new
 
 
 def page_html_digest(entry: str) -> str:
     return entry.split("\n", 1)[0]
 
 
-def decode_facts(entry: str, layouts: dict[str, LayoutFacts]) -> PageFacts:
-    """The facts of a page's entry; `layouts` memoises the shared parts by their text. ValueError if damaged."""
+def decode_facts(entry: str, layout_texts: dict[str, str],
+                 layouts: dict[str, LayoutFacts]) -> tuple[PageFacts, list[str]]:
+    """The facts of a page's entry and its layouts' keys; `layouts` memoises the parts decoded.
+
+    ValueError if the entry, or a layout it names, is damaged or missing.
+    """
     try:
-        own, shared = json.loads(entry.split("\n", 1)[1])
+        own, keys = json.loads(entry.split("\n", 1)[1])
         parts = []
-        for text in shared:
-            if text not in layouts:
-                layouts[text] = decode(text)
-            parts.append(layouts[text])
+        for key in keys:
+            if key not in layouts:
+                layouts[key] = decode(layout_texts[key])
+            parts.append(layouts[key])
         facts = decode(own)
         if not isinstance(facts, PageFacts) or not all(isinstance(part, LayoutFacts) for part in parts):
             raise ValueError("not the facts of a page")
-        return dataclasses.replace(facts, shared=tuple(parts))
-    except (IndexError, TypeError) as exc:
+        return dataclasses.replace(facts, shared=tuple(parts)), keys
+    except (IndexError, TypeError, KeyError) as exc:
         raise ValueError(f"not a page's entry: {exc}") from None
 
 

@@ -131,6 +131,8 @@ class IncrementalBuilder(Reuse):
         self._kept: BuildCache | None = None  # the store, while a build uses it
         self._kept_documents: dict[str, str] = {}  # key -> entry, this build
         self._kept_pages: dict[str, str] = {}
+        self._kept_layouts: dict[str, str] = {}
+        self._layout_memo: dict = {}  # layout part -> its key, this build (in each process)
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
         # (page key, HTML digest or None if reused, output path, the store's entry if reused):
@@ -174,6 +176,8 @@ class IncrementalBuilder(Reuse):
             # Read whole, before workers are forked (they share them): small, the bodies are left out.
             self._kept_documents = self.kept.entries("documents")
             self._kept_pages = self.kept.entries("pages")
+            self._kept_layouts = self.kept.entries("layouts")
+            self._layout_memo = {}
             self._new_entries = {table: {} for table in buildcache.TABLES}
             self._used_entries = {table: set() for table in buildcache.TABLES}
         self._config_raw = _read_bytes(self.options.root / CONFIG_FILE)
@@ -377,13 +381,19 @@ class IncrementalBuilder(Reuse):
             results = super().render_all(self._render_and_note(render_route), count)
             outcomes = []
             layouts: dict = {}
+            for _, _, entry in results:  # the layouts first: reused pages name them
+                if entry is not None:
+                    self._new_entries["layouts"].update(entry[2])
+            layout_texts = {**self._kept_layouts, **self._new_entries["layouts"]}
             for outcome, (key, relative, kept), entry in results:
                 if key is not None:
                     self._used_entries["pages"].add(key)
                     if entry is not None:
-                        self._new_entries["pages"][key] = entry
+                        self._new_entries["pages"][key] = entry[0]
+                        self._used_entries["layouts"].update(entry[1])
                     elif outcome[3] and outcome[2] is None:  # reused: its facts are read here, layouts once
-                        outcome = (*outcome[:2], self._stored_facts(kept, relative, layouts), *outcome[3:])
+                        outcome = (*outcome[:2], self._stored_facts(kept, relative, layout_texts, layouts),
+                                   *outcome[3:])
                 outcomes.append(outcome)
             return outcomes
         # In this process: the pages it renders are kept for the next build.
@@ -405,7 +415,7 @@ class IncrementalBuilder(Reuse):
             entry = None
             if html_digest is not None and outcome[2] is not None:
                 try:
-                    entry = buildcache.encode_page(html_digest, outcome[2])
+                    entry = buildcache.encode_page(html_digest, outcome[2], self._layout_memo)
                 except NotStorable:
                     pass
             return outcome, (key, relative, kept), entry
@@ -457,9 +467,11 @@ class IncrementalBuilder(Reuse):
             return StoredPage(None)
         return None
 
-    def _stored_facts(self, kept: str, relative: str, layouts: dict) -> PageFacts:
+    def _stored_facts(self, kept: str, relative: str, layout_texts: dict, layouts: dict) -> PageFacts:
         try:
-            return buildcache.decode_facts(kept, layouts)
+            facts, keys = buildcache.decode_facts(kept, layout_texts, layouts)
+            self._used_entries["layouts"].update(keys)
+            return facts
         except ValueError:  # a damaged entry: read the page the staging folder holds
             return page_facts(self.page_store.read(relative), layouts)
 
