@@ -26,15 +26,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import sqlite3
-from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
 from .checks import LayoutFacts, PageFacts
 from .errors import SiteError
 from .models import Document, TocEntry
-from .uptodate import ignore_in_git, versions
+from .store import Store
+from .uptodate import versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
@@ -45,84 +44,11 @@ TABLES = ("documents", "pages", "layouts")
 _CLASSES = {cls.__name__: cls for cls in (Document, TocEntry, SiteError, PageFacts, LayoutFacts)}
 
 
-class BuildCache:
-    """Documents and pages of earlier builds (see the module's text), read and written in one piece each."""
+class BuildCache(Store):
+    """Documents, pages and layouts of earlier builds (see the module's text)."""
 
     def __init__(self, root: Path):
-        self.path = root / CACHE_DIR / CACHE_FILE
-        self._versions = json.dumps([FORMAT, versions()])
-
-    def entries(self, table: str) -> dict[str, str]:
-        """Every entry of a table: key -> JSON text ({} when the store cannot be read)."""
-        if not self.usable() or not self.path.is_file():
-            return {}
-        try:
-            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
-                if _stored_versions(db) != self._versions:
-                    return {}
-                return dict(db.execute(f"SELECT key, value FROM {table}"))
-        except (sqlite3.Error, OSError, ValueError):
-            return {}
-
-    def store(self, new: dict[str, dict[str, str]], used: dict[str, set[str]]) -> None:
-        """Add the `new` entries of each table; drop those this build did not use once they outnumber the rest.
-
-        Entries of an earlier state stay for a while, so going back to it (an
-        edit undone, an option switched back) finds its pages.
-        """
-        if not self.usable() or not any(new.values()) and not self.path.is_file():
-            return
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            ignore_in_git(self.path.parent)
-            with closing(self._open_for_writing()) as db, db:
-                for table in TABLES:
-                    db.executemany(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)",
-                                   list(new.get(table, {}).items()))
-                    kept = used.get(table, set()) | set(new.get(table, {}))
-                    count = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                    if count > 2 * len(kept) + 100:
-                        db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
-                        db.execute("DELETE FROM kept")
-                        db.executemany("INSERT INTO kept VALUES (?)", [(key,) for key in kept])
-                        db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM kept)")
-        except (sqlite3.Error, OSError, ValueError, TypeError):
-            pass  # a store that cannot be written costs time on the next build, nothing else
-
-    def usable(self) -> bool:
-        """False when the folder or file is a link: the cache writes only where it was put."""
-        return not self.path.parent.is_symlink() and not self.path.is_symlink()
-
-    def _open_for_writing(self) -> sqlite3.Connection:
-        try:
-            db = _connect(self.path)
-            if _stored_versions(db) == self._versions:
-                return db
-            db.close()
-        except sqlite3.Error:
-            pass
-        self.path.unlink(missing_ok=True)  # unreadable or another version: start afresh
-        db = _connect(self.path)
-        with db:
-            db.execute("CREATE TABLE meta (versions TEXT NOT NULL)")
-            db.execute("INSERT INTO meta VALUES (?)", (self._versions,))
-            for table in TABLES:
-                db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        return db
-
-
-def _stored_versions(db: sqlite3.Connection) -> str | None:
-    try:
-        row = db.execute("SELECT versions FROM meta").fetchone()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA synchronous = OFF")  # a damaged cache is set aside, so no waiting for the disk
-    return db
+        super().__init__(root / CACHE_DIR / CACHE_FILE, json.dumps([FORMAT, versions()]), TABLES)
 
 
 def encode_page(html_digest: str, facts: PageFacts, memo: dict) -> tuple[str, list[str], dict[str, str]]:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import sys
-from contextlib import closing
 from pathlib import Path
 
 import markdown as python_markdown
@@ -30,7 +28,7 @@ from . import extensions, markup, sanitize
 from .errors import SiteError
 from .markup import MarkdownRenderer, MarkdownResult
 from .models import TocEntry
-from .uptodate import ignore_in_git
+from .store import Store
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "markdown.sqlite3"
@@ -53,8 +51,8 @@ class MarkdownCache:
     """Markdown results on disk, looked up and stored in batches."""
 
     def __init__(self, root: Path):
-        self.path = root / CACHE_DIR / CACHE_FILE
         self._versions = json.dumps([FORMAT, sys.version_info[:2], python_markdown.__version__, _code_version()])
+        self._store = Store(root / CACHE_DIR / CACHE_FILE, self._versions, ("results",))
 
     def key(self, renderer: MarkdownRenderer, text: str, source: str, first_line: int) -> str | None:
         if reads_the_site(text):
@@ -69,81 +67,19 @@ class MarkdownCache:
 
     def load(self, keys: list[str]) -> dict[str, MarkdownResult]:
         """The cached results among `keys`; {} if the cache cannot be read."""
-        found: dict[str, MarkdownResult] = {}
-        if not keys or not self.usable() or not self.path.is_file():
-            return found
-        try:
-            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
-                if self._stored_versions(db) != self._versions:
-                    return found
-                wanted = set(keys)
-                for key, value in db.execute("SELECT key, value FROM results"):
-                    if key in wanted:
-                        result = _decode(value)
-                        if result is not None:
-                            found[key] = result
-        except (sqlite3.Error, OSError, ValueError):
+        if not keys:
             return {}
+        entries = self._store.entries("results")
+        found = {}
+        for key in keys:
+            result = _decode(entries[key]) if key in entries else None
+            if result is not None:
+                found[key] = result
         return found
 
     def store(self, results: dict[str, MarkdownResult], used: set[str]) -> None:
         """Add `results`; drop entries this build did not use once they outnumber those it did."""
-        if not self.usable():
-            return
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            ignore_in_git(self.path.parent)
-            db = self._open_for_writing()
-            try:
-                with db:
-                    db.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)",
-                                   [(key, _encode(result)) for key, result in results.items()])
-                    count = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-                    if count > 2 * len(used) + 100:
-                        db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                        db.executemany("INSERT INTO used VALUES (?)", [(key,) for key in used])
-                        db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM used)")
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError, ValueError, TypeError):
-            pass  # a cache that cannot be written costs time on the next build, nothing else
-
-    def usable(self) -> bool:
-        """False when the folder or file is a link: the cache writes only where it was put."""
-        return not self.path.parent.is_symlink() and not self.path.is_symlink()
-
-    def _open_for_writing(self) -> sqlite3.Connection:
-        try:
-            db = _connect(self.path)
-            if self._stored_versions(db) == self._versions:
-                return db
-            db.close()
-        except sqlite3.Error:
-            pass
-        # Unreadable or another version: start afresh.
-        self.path.unlink(missing_ok=True)
-        db = _connect(self.path)
-        with db:
-            db.execute("CREATE TABLE meta (versions TEXT NOT NULL)")
-            db.execute("INSERT INTO meta VALUES (?)", (self._versions,))
-            db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        return db
-
-    @staticmethod
-    def _stored_versions(db: sqlite3.Connection) -> str | None:
-        try:
-            row = db.execute("SELECT versions FROM meta").fetchone()
-        except sqlite3.Error:
-            return None
-        return row[0] if row else None
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    # A cache need not survive a power cut (a damaged one is set aside), so no waiting for the disk:
-    # the preview stores what it converted after every rebuild.
-    db.execute("PRAGMA synchronous = OFF")
-    return db
+        self._store.store({"results": {key: _encode(result) for key, result in results.items()}}, {"results": used})
 
 
 def _encode(result: MarkdownResult) -> str:

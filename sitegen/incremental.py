@@ -64,7 +64,7 @@ from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
 from .routes import Route
 from .templating import TEMPLATE_DIR
-from .writer import MARKER, mark_folder
+from .writer import MARKER, mark_folder, read_plain_file
 from .yamlsource import YamlProblem, read_text
 
 # Files editors write beside the ones being edited: swap, backup, lock and
@@ -128,16 +128,14 @@ class IncrementalBuilder(Reuse):
         self.options = options
         self.store = store
         self.kept = kept
-        self._kept: BuildCache | None = None  # the store, while a build uses it
         self._kept_documents: dict[str, str] = {}  # key -> entry, this build
         self._kept_pages: dict[str, str] = {}
         self._kept_layouts: dict[str, str] = {}
         self._layout_memo: dict = {}  # layout part -> its key, this build (in each process)
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
-        # (page key, HTML digest or None if reused, output path, the store's entry if reused):
-        # what a worker's render tells render_all.
-        self._note: tuple[str, str | None, str, str | None] | None = None
+        # (page key, HTML digest or None if reused, output path): what a worker's render tells render_all.
+        self._note: tuple[str, str | None, str] | None = None
         self._lasting_keys: dict[str, str | None] = {}  # context name -> digest, this build
         self.keep_pages = keep_pages
         self._stored: dict[str, MarkdownResult] = {}  # converted this run, for the store
@@ -172,7 +170,6 @@ class IncrementalBuilder(Reuse):
         self._value_keys = {}
         self._lasting_keys = {}
         if self.kept is not None:
-            self._kept = self.kept
             # Read whole, before workers are forked (they share them): small, the bodies are left out.
             self._kept_documents = self.kept.entries("documents")
             self._kept_pages = self.kept.entries("pages")
@@ -205,7 +202,7 @@ class IncrementalBuilder(Reuse):
                 if signature is None:
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
-                if self._kept is not None:  # a one-shot build: the store may know the file's bytes
+                if self.kept is not None:  # a one-shot build: the store may know the file's bytes
                     entry = self._load_kept_document(kind, key, f"{folder}/{inside}", root, section, signature)
                 elif entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
                     checked, raw = time.time_ns(), _read_bytes(key) if self.keep_pages else None
@@ -369,13 +366,13 @@ class IncrementalBuilder(Reuse):
         if self.store is not None and self._stored:
             self.store.store(self._stored, self._store_keys)
             self._stored = {}
-        if self.kept is not None and self._kept is not None:
+        if self.kept is not None:
             self.kept.store(self._new_entries, self._used_entries)
             self._new_entries = {table: {} for table in buildcache.TABLES}
 
     def render_all(self, render_route: Callable[[int], tuple], count: int) -> list[tuple]:
         if not self.keep_pages:
-            if self._kept is None or self.page_store is None:
+            if self.kept is None or self.page_store is None:
                 return super().render_all(render_route, count)  # nothing to keep: every core
             # On every core; each page notes its key, and the HTML's digest and facts if it was rendered.
             results = super().render_all(self._render_and_note(render_route), count)
@@ -385,14 +382,14 @@ class IncrementalBuilder(Reuse):
                 if entry is not None:
                     self._new_entries["layouts"].update(entry[2])
             layout_texts = {**self._kept_layouts, **self._new_entries["layouts"]}
-            for outcome, (key, relative, kept), entry in results:
+            for outcome, (key, relative), entry in results:
                 if key is not None:
                     self._used_entries["pages"].add(key)
                     if entry is not None:
                         self._new_entries["pages"][key] = entry[0]
                         self._used_entries["layouts"].update(entry[1])
                     elif outcome[3] and outcome[2] is None:  # reused: its facts are read here, layouts once
-                        outcome = (*outcome[:2], self._stored_facts(kept, relative, layout_texts, layouts),
+                        outcome = (*outcome[:2], self._stored_facts(self._kept_pages[key], relative, layout_texts, layouts),
                                    *outcome[3:])
                 outcomes.append(outcome)
             return outcomes
@@ -410,31 +407,31 @@ class IncrementalBuilder(Reuse):
             outcome = render_route(index)
             note, self._note = self._note, None
             if note is None:
-                return outcome, (None, None, None), None
-            key, html_digest, relative, kept = note
+                return outcome, (None, None), None
+            key, html_digest, relative = note
             entry = None
             if html_digest is not None and outcome[2] is not None:
                 try:
                     entry = buildcache.encode_page(html_digest, outcome[2], self._layout_memo)
                 except NotStorable:
                     pass
-            return outcome, (key, relative, kept), entry
+            return outcome, (key, relative), entry
         return render_and_note
 
     def render(self, template: jinja2.Template, route: Route, page: PageInfo, site_context: dict,
                finish: Callable[[str], str] | None = None) -> str | StoredPage:
         if not self.keep_pages:
-            if self._kept is None or self.page_store is None or not route.is_html:
+            if self.kept is None or self.page_store is None or not route.is_html:
                 return super().render(template, route, page, site_context, finish)
             key = self._lasting_page_key(template, route, page, site_context)
             kept = self._kept_pages.get(key) if key is not None else None
             stored = self._stored_page(route.output_path, kept) if kept is not None else None
             if stored is not None:
-                self._note = (key, None, route.output_path, kept)
+                self._note = (key, None, route.output_path)
                 return stored
             page_html = super().render(template, route, page, site_context, finish)
             if key is not None:
-                self._note = (key, _text_digest(page_html), route.output_path, None)
+                self._note = (key, _text_digest(page_html), route.output_path)
             return page_html
         key = self._page_key(template, route, page, site_context)
         cached = self._pages.get(route.url)
@@ -454,10 +451,10 @@ class IncrementalBuilder(Reuse):
         Its facts are read by render_all, in the parent process (StoredPage(None) until then).
         """
         html_digest = buildcache.page_html_digest(kept)
-        if _file_digest(self.page_store.folder / relative) == html_digest:
+        if _file_digest(os.path.join(self.page_store.folder, relative)) == html_digest:
             return StoredPage(None)
         source = os.path.join(self.page_store.output, relative)  # the last build's, if output/ still has it
-        raw, info = _read_plain_file(source, with_status=True)
+        raw, info = read_plain_file(source) or (None, None)
         if raw is not None and _bytes_digest(raw) == html_digest:
             try:  # a hard link costs no copy; where the folders cannot share files, the bytes are written
                 if not self.page_store.link(relative, source, info):
@@ -695,33 +692,9 @@ def _bytes_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
-def _file_digest(path: Path) -> str | None:
-    raw = _read_plain_file(path)
-    return _bytes_digest(raw) if raw is not None else None
-
-
-def _read_plain_file(path: Path | str, with_status: bool = False):
-    """A regular file's bytes, never read through a link; None if it is not one.
-
-    With `with_status`, (bytes, its fstat) or (None, None).
-    """
-    raw = status = None
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return (None, None) if with_status else None
-    try:
-        status = os.fstat(descriptor)
-        if stat.S_ISREG(status.st_mode):
-            with os.fdopen(descriptor, "rb", closefd=False) as file:
-                raw = file.read()
-    except OSError:
-        raw = None
-    finally:
-        os.close(descriptor)
-    if with_status:
-        return (raw, status) if raw is not None else (None, None)
-    return raw
+def _file_digest(path: str) -> str | None:
+    found = read_plain_file(path)
+    return _bytes_digest(found[0]) if found is not None else None
 
 
 def _read_bytes(path: Path | str) -> bytes | None:

@@ -387,6 +387,21 @@ def _read_exactly(fd: int, size: int) -> bytes:
     return data
 
 
+def read_plain_file(path: str) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of the plain file at `path` (never read through a link) and its status; None if it is not one."""
+    try:
+        fd = os.open(path, _READ)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(fd)
+        return (_read_exactly(fd, status.st_size), status) if stat.S_ISREG(status.st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _holds(path: str, content: bytes) -> bool:
     """True if `path` is a plain file (not a link) holding exactly `content`: sizes first, then bytes."""
     opened = _open_plain(path, _READ)
