@@ -67,12 +67,9 @@ class MarkdownCache:
 
     def load(self, keys: list[str]) -> dict[str, MarkdownResult]:
         """The cached results among `keys`; {} if the cache cannot be read."""
-        if not keys:
-            return {}
-        entries = self._store.entries("results")
         found = {}
-        for key in keys:
-            result = _decode(entries[key]) if key in entries else None
+        for key, entry in self._store.lookup("results", keys).items():
+            result = _decode(entry)
             if result is not None:
                 found[key] = result
         return found

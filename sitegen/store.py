@@ -15,6 +15,10 @@ from pathlib import Path
 from .uptodate import ignore_in_git
 
 
+# Up to this many keys are looked up one by one; more, and reading the whole table is faster.
+FEW_KEYS = 200
+
+
 class Store:
     """Tables of (key, text) in `path`, all of one `version`."""
 
@@ -30,6 +34,26 @@ class Store:
                 if _stored_version(db) != self.version:
                     return {}
                 return dict(db.execute(f"SELECT key, value FROM {table}"))
+        except (sqlite3.Error, OSError, ValueError):
+            return {}
+
+    def lookup(self, table: str, keys: list[str]) -> dict[str, str]:
+        """The entries of `keys` in a table: a few are looked up one by one, many by reading the table whole."""
+        if len(keys) > FEW_KEYS:
+            entries = self.entries(table)
+            return {key: entries[key] for key in keys if key in entries}
+        if not keys or not self.usable() or not self.path.is_file():
+            return {}
+        try:
+            with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+                if _stored_version(db) != self.version:
+                    return {}
+                found = {}
+                for key in keys:
+                    row = db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
+                    if row is not None:
+                        found[key] = row[0]
+                return found
         except (sqlite3.Error, OSError, ValueError):
             return {}
 

@@ -347,3 +347,16 @@ def test_a_document_from_the_store_has_its_body_back_whatever_the_line_endings(f
     assert run_build(clean, "--no-cache").code == 0
     assert snapshot(fixture_site / "output") == snapshot(clean / "output")
     assert "here" in (fixture_site / "output" / "crlf" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("count", [3, 500])
+def test_the_store_finds_the_same_entries_one_by_one_or_whole(tmp_path, count):
+    from sitegen.store import FEW_KEYS, Store
+
+    store = Store(tmp_path / "store.sqlite", "v1", ("results",))
+    entries = {f"key{number}": f"value {number}" for number in range(600)}
+    store.store({"results": entries}, {"results": set(entries)})
+    wanted = [f"key{number}" for number in range(0, 2 * count, 2)] + ["absent"]
+    assert (len(wanted) > FEW_KEYS) == (count > FEW_KEYS)
+    assert store.lookup("results", wanted) == {key: entries[key] for key in wanted if key in entries}
+    assert Store(tmp_path / "store.sqlite", "v2", ("results",)).lookup("results", wanted) == {}  # another version
