@@ -198,7 +198,7 @@ class ImageLibrary:
             variant = photo.social()
             if not (self.cache / variant.cache_name).is_file():
                 jobs.append((photo, [variant]))
-        makers = [(path, make) for path, make in self.extra.values() if not path.is_file()]
+        makers = [(path, make) for path, make in self.extra.values() if not os.path.isfile(path)]
         if not jobs and not makers:
             return 0
         self.cache.mkdir(parents=True, exist_ok=True)

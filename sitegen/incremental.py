@@ -728,7 +728,8 @@ class OutputFolder:
     def __init__(self, output: Path):
         self.output = output.absolute()
         self._pages: dict[str, str] | None = None  # output path -> HTML written; None before the first update
-        self._assets: dict[str, tuple[tuple | None, int]] = {}  # output path -> (source signature, when read)
+        # output path -> (source signature, when read, signature of the copy)
+        self._assets: dict[str, tuple[tuple | None, int, tuple | None]] = {}
 
     def update(self, site: RenderedSite) -> list[str]:
         """Write what differs and delete what is gone; return the output paths touched."""
@@ -750,16 +751,19 @@ class OutputFolder:
                 self._write(relative, lambda target, text=page_html: target.write_text(text, encoding="utf-8"))
                 touched.append(relative)
         assets = {}
+        output = str(self.output)
         for relative, source in site.static_files.items():
             signature, checked = _signature(source), time.time_ns()
+            target = os.path.join(output, relative)
             known = self._assets.get(relative)
-            if known is not None and _unchanged(signature, *known) and (self.output / relative).is_file():
+            # Unchanged: the source is as it was copied, and so is the copy (no one edited output/).
+            if known is not None and _unchanged(signature, *known[:2]) and _signature(target) == known[2]:
                 assets[relative] = known
                 continue
-            if _read_bytes(source) != _read_bytes(self.output / relative):
+            if _read_bytes(source) != _read_bytes(target):
                 self._write(relative, lambda target, source=source: shutil.copyfile(source, target))
                 touched.append(relative)
-            assets[relative] = (signature, checked)
+            assets[relative] = (signature, checked, _signature(target))
         self._pages, self._assets = dict(site.pages), assets
         return touched
 
@@ -809,7 +813,7 @@ class OutputFolder:
             folder = folder.parent
 
 
-def _signature(path: Path) -> tuple | None:
+def _signature(path: Path | str) -> tuple | None:
     """What changes whenever a regular file's content does; None if it is not one."""
     try:
         status = os.stat(path)

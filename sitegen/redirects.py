@@ -118,10 +118,8 @@ def check_redirects(redirects: list[Redirect], page_urls: set[str], static_urls:
                     errors: ErrorCollector) -> None:
     """A redirect must start from no page and lead to one (or to a file in static/)."""
     sources = {_normal(redirect.source) for redirect in redirects}
-    pages = {_normal(url) for url in page_urls}
     for redirect in redirects:
-        source = _normal(redirect.source)
-        if source in pages or redirect.source in static_urls:
+        if any(form in page_urls for form in _forms(_normal(redirect.source))) or redirect.source in static_urls:
             errors.add(REDIRECTS_FILE, redirect.line, 0,
                        f"{redirect.source} is a page of this site, so it cannot be redirected",
                        "remove this redirect, or move or delete the page first")
@@ -153,6 +151,12 @@ def redirects_file(redirects: list[Redirect]) -> str:
         lines.append(f"{redirect.source} {redirect.target} {redirect.status}!")
         lines.append(f"{redirect.source} {redirect.target} {redirect.status}")
     return "\n".join(lines) + "\n"
+
+
+def _forms(normal: str) -> tuple[str, ...]:
+    """Every address whose normal form (_normal) is `normal`."""
+    folder = normal.rstrip("/")
+    return (normal, folder + "/", folder + "/index.html", folder + "/index.htm")
 
 
 def _normal(url: str) -> str:
