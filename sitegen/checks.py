@@ -23,6 +23,9 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 _ID_OR_LINK = re.compile(r'\s(id|href|src)="([^"]*)"')  # both in one pass
 _SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A link to an id on its own page that urlsplit takes as it stands: no tab or line break
+# (it drops those) and no control character or space at the end (it strips those).
+_PLAIN_FRAGMENT = re.compile(r"#(?:[^\t\n\r]*[^\x00-\x20])?")
 _REQUIRED = (
     (re.compile(r"<html[^>]*\slang=\"[^\"]+\""), "an html lang attribute"),
     (re.compile(r"<title>[^<]+</title>"), "a <title>"),
@@ -45,7 +48,9 @@ class _Malformed(str):
 @lru_cache(maxsize=1 << 16)  # a pure function of its text: the preview's rebuilds resolve each link once
 def _resolve(href: str, page_url: str) -> tuple[str, str] | _Malformed | None:
     """(target URL path, fragment) for an internal link, None for external ones."""
-    href = html.unescape(href)
+    href = html.unescape(href) if "&" in href else href
+    if _PLAIN_FRAGMENT.fullmatch(href):  # most links of a page: its table of contents, as urlsplit reads them
+        return page_url, unquote(href[1:])
     try:
         parts = urlsplit(href)
         parts.port  # noqa: B018 -- raises for a port that is not a number

@@ -276,3 +276,30 @@ def test_deeply_nested_yaml_does_not_crash_the_build(tmp_path):
     assert_clean_outcome(result.code, result.out, result.err.replace("Nothing was written.", LEFT_ALONE))
     assert result.code == 1
     assert result.err.startswith("content/pages/deep.md:3")
+
+
+_LINK_PIECES = list("#ab ?%2&;/é\t\n\r\x00\x1f\x7f") + ["&#35;", "&amp;", "%41", "&#9;", "&#32;", "//x", ":"]
+
+
+@settings(PROPERTY_SETTINGS, max_examples=2000)  # pure and fast: many examples
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=8), st.sampled_from(["", "#"]))
+def test_links_resolve_as_urlsplit_reads_them(pieces, start):
+    """The link check's shortcut for #fragment links gives what the general path gives."""
+    import html
+    from urllib.parse import unquote, urlsplit
+
+    from sitegen.checks import _Malformed, _resolve
+
+    href = start + "".join(pieces)
+    _resolve.cache_clear()
+    resolved = _resolve(href, "/page/")
+    try:
+        parts = urlsplit(html.unescape(href))
+        parts.port  # noqa: B018
+    except ValueError:
+        assert isinstance(resolved, _Malformed)
+        return
+    if parts.scheme or parts.netloc:
+        assert resolved is None
+    elif not parts.path:
+        assert resolved == ("/page/", unquote(parts.fragment))
