@@ -12,7 +12,9 @@ a build and updated at its end:
   rendered again when the staging folder, or output/, already holds those
   exact bytes (checked by their digest, never by file times);
 - layouts: what the link check read from the header and footer most pages
-  share, once each, named by the page entries.
+  share, once each, named by the page entries;
+- templates: a template's name and text -> the templates it pulls in and the
+  variables it reads (what jinja2.meta finds in it), which page keys are made of.
 
 Everything is kept as JSON of known classes, never pickled: a cache file
 could come from anywhere, so reading it must not be able to run code. The
@@ -37,8 +39,8 @@ from .uptodate import versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
-FORMAT = 2
-TABLES = ("documents", "pages", "layouts")
+FORMAT = 3
+TABLES = ("documents", "pages", "layouts", "templates")
 
 # The classes an entry may hold; decoding makes no other.
 _CLASSES = {cls.__name__: cls for cls in (Document, TocEntry, SiteError, PageFacts, LayoutFacts)}

@@ -36,6 +36,7 @@ content differs and deletes the ones that are gone, one atomic rename each.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -131,6 +132,7 @@ class IncrementalBuilder(Reuse):
         self._kept_documents: dict[str, str] = {}  # key -> entry, this build
         self._kept_pages: dict[str, str] = {}
         self._kept_layouts: dict[str, str] = {}
+        self._kept_templates: dict[str, str] = {}
         self._layout_memo: dict = {}  # layout part -> its key, this build (in each process)
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
@@ -174,6 +176,7 @@ class IncrementalBuilder(Reuse):
             self._kept_documents = self.kept.entries("documents")
             self._kept_pages = self.kept.entries("pages")
             self._kept_layouts = self.kept.entries("layouts")
+            self._kept_templates = self.kept.entries("templates")
             self._layout_memo = {}
             self._new_entries = {table: {} for table in buildcache.TABLES}
             self._used_entries = {table: set() for table in buildcache.TABLES}
@@ -294,6 +297,9 @@ class IncrementalBuilder(Reuse):
         facts = self._templates.facts if self._templates else {}
         self._templates = _TemplateIndex(self._env, texts, facts)
         self._template_texts = texts
+        if self.kept is not None:  # a one-shot build: every template's facts, from the store where it knows them
+            self._templates.read_all(self._kept_templates, self._new_entries["templates"],
+                                     self._used_entries["templates"])
         return self._env
 
     def markdown_renderer(self, options: MarkdownOptions,
@@ -651,6 +657,29 @@ class _TemplateIndex:
             variables |= names
             pending.extend(references)
         return tuple((used, self.texts[used]) for used in sorted(seen)), tuple(sorted(variables))
+
+    def read_all(self, known: dict[str, str], new: dict[str, str], used: set[str]) -> None:
+        """Work out the facts of every template now, before workers are forked (they share them).
+
+        `known` holds the facts of earlier builds by template name and text;
+        those found are `used`, those worked out are added to `new`.
+        """
+        for name, text in self.texts.items():
+            cached = self.facts.get(name)
+            if cached is not None and cached[0] == text:
+                continue
+            key = digest(name, text)
+            entry = known.get(key)
+            if entry is not None:
+                try:
+                    references, names = json.loads(entry)
+                    self.facts[name] = (text, None if references is None else (tuple(references), frozenset(names)))
+                    used.add(key)
+                    continue
+                except (ValueError, TypeError):
+                    pass  # damaged: worked out again below
+            facts = self._facts(name)  # None: unknowable, kept as such
+            new[key] = json.dumps([None, []] if facts is None else [list(facts[0]), sorted(facts[1])])
 
     def _facts(self, name: str):
         text = self.texts.get(name)

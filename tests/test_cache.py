@@ -360,3 +360,25 @@ def test_the_store_finds_the_same_entries_one_by_one_or_whole(tmp_path, count):
     assert (len(wanted) > FEW_KEYS) == (count > FEW_KEYS)
     assert store.lookup("results", wanted) == {key: entries[key] for key in wanted if key in entries}
     assert Store(tmp_path / "store.sqlite", "v2", ("results",)).lookup("results", wanted) == {}  # another version
+
+
+def test_template_facts_from_the_store_are_those_worked_out_afresh(fixture_site):
+    from sitegen.buildcache import BuildCache
+    from sitegen.incremental import _TemplateIndex, _read_templates
+    from sitegen.templating import create_environment
+
+    def facts_of_a_build() -> dict:
+        builder = IncrementalBuilder(BuildOptions(fixture_site), store=MarkdownCache(fixture_site), keep_pages=False,
+                                     kept=BuildCache(fixture_site))
+        builder.build()
+        builder.save()
+        return {name: facts for name, (_, facts) in builder._templates.facts.items()}
+
+    texts = _read_templates(fixture_site / "templates")
+    fresh = _TemplateIndex(create_environment(fixture_site), texts, {})
+    expected = {name: fresh._facts(name) for name in texts}
+    assert facts_of_a_build() == expected  # worked out, then stored
+    assert facts_of_a_build() == expected  # read back from the store
+    with sqlite3.connect(fixture_site / CACHE_DIR / BUILD_FILE) as db:
+        db.execute("UPDATE templates SET value = 'not json'")
+    assert facts_of_a_build() == expected  # a damaged entry is worked out again
