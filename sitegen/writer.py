@@ -193,7 +193,8 @@ class Staging:
         """Add `pages` and `static_files` to what was put, drop everything else, and swap the folder in."""
         try:
             if self.claimed or written:
-                _update_in_place(self.folder, pages, static_files, written, self.listing)
+                _update_in_place(self.folder, pages, static_files, written, self.listing,
+                                 None if self.claimed else os.fspath(self.output))
             else:
                 _write_fresh(self.folder, pages, static_files)
             os.chmod(self.folder, 0o755)
@@ -243,13 +244,15 @@ def _claim(spare: Path, staging: Path) -> bool:
 
 def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[str, Path],
                      written: frozenset[str] = frozenset(),
-                     listing: tuple[set[str], set[str]] | None = None) -> None:
+                     listing: tuple[set[str], set[str]] | None = None, live: str | None = None) -> None:
     """Make `staging` (an earlier build) hold exactly this site, touching only what differs.
 
     `written` are files already put there by this build; `listing` is what
     the folder held before (files, folders; listed now if not given). Pages
     put since may have replaced listed files or folders, so what is deleted
     is looked at first, and every write replaces a link instead of following it.
+    A static file the folder lacks is linked from `live` (output/) where that
+    holds the same bytes, as Staging.link links pages: a link costs no copy.
     """
     root = os.fspath(staging)
     files, dirs = listing if listing is not None else _plain_tree(root)
@@ -280,6 +283,8 @@ def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[st
                     continue
             elif _holds(target, content):
                 continue
+        elif live is not None and isinstance(content, Path) and _link_same(content, os.path.join(live, relative), target):
+            continue
         _write(target, content)
 
 
@@ -414,6 +419,22 @@ def _holds(path: str, content: bytes) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def _link_same(source: Path, live: str, target: str) -> bool:
+    """Hard-link the plain file `live` at `target` (where nothing is) if it holds the bytes of `source`."""
+    try:
+        before = os.lstat(live)
+        if not stat.S_ISREG(before.st_mode) or not _same_file_content(source, live):
+            return False
+        os.link(live, target, follow_symlinks=False)
+    except OSError:
+        return False
+    linked = os.lstat(target)
+    if (linked.st_dev, linked.st_ino, linked.st_mtime_ns) != (before.st_dev, before.st_ino, before.st_mtime_ns):
+        os.unlink(target)  # replaced or changed between the check and the link: copy instead
+        return False
+    return True
 
 
 def _same_file_content(source: Path, target: str) -> bool:

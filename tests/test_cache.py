@@ -382,3 +382,26 @@ def test_template_facts_from_the_store_are_those_worked_out_afresh(fixture_site)
     with sqlite3.connect(fixture_site / CACHE_DIR / BUILD_FILE) as db:
         db.execute("UPDATE templates SET value = 'not json'")
     assert facts_of_a_build() == expected  # a damaged entry is worked out again
+
+
+def test_static_files_output_already_holds_are_linked_and_a_changed_one_is_written_anew(fixture_site):
+    """The first build after a cold one links output/'s unchanged static files (share cards, CSS) into
+    its folder; one whose source changed gets a new file, and the previous site's copy stays as it was."""
+    assert run_build(fixture_site).code == 0
+    before = snapshot(fixture_site / "output")
+    favicon = fixture_site / "static" / "favicon.svg"
+    about = fixture_site / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert run_build(fixture_site).code == 0
+    spare = fixture_site / CACHE_DIR / SPARE_OUTPUT
+    published = fixture_site / "output" / "favicon.svg"
+    assert published.stat().st_ino == (spare / "favicon.svg").stat().st_ino  # one file, linked
+    assert snapshot(spare) == before  # the previous site, untouched
+    favicon.write_text(favicon.read_text(encoding="utf-8").replace("</svg>", "<!-- changed --></svg>"),
+                       encoding="utf-8")
+    assert run_build(fixture_site).code == 0
+    assert published.read_bytes() == favicon.read_bytes()
+    clean = fixture_site.parent / "clean"
+    shutil.copytree(fixture_site, clean, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+    assert run_build(clean, "--no-cache").code == 0
+    assert snapshot(fixture_site / "output") == snapshot(clean / "output")
