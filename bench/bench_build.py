@@ -20,7 +20,9 @@ pages to content/pages/ and measures, each in a fresh process:
   break, then `python build.py check` (it must report every one);
 - preview: from saving a page to the rebuilt file on disk, with
   `python build.py serve` running (bench_serve.py; the demo site too);
-- peak memory of the build's whole process tree (its workers included);
+- peak memory of the build's whole process tree (its workers included),
+  each from a run of its own: watching memory slows the run watched, so no
+  time is taken from a watched run (measure.run);
 - the same corpus built by the yardstick (bench/yardstick.py: Python-Markdown
   and Jinja alone on 2 processes), Eleventy and Hugo when installed, and the
   ratios: sitegen's time / theirs (under 1.0 means sitegen is faster), each
@@ -74,11 +76,11 @@ def make_site(folder: Path, corpus: Path) -> Path:
     return site
 
 
-def sitegen(site: Path, *args: str) -> measure.Run:
+def sitegen(site: Path, *args: str, watch_memory: bool = False) -> measure.Run:
     # The image cache in the site folder (the default), never one shared through the environment.
     environment = {name: value for name, value in os.environ.items() if name != "SITEGEN_CACHE_DIR"}
     result = measure.run([sys.executable, str(REPO / "build.py"), *args, "--root", str(site)], env=environment,
-                         capture=True)
+                         capture=True, watch_memory=watch_memory)
     if result.returncode not in (0, 1):
         raise SystemExit(f"build.py {' '.join(args)} failed:\n{result.output[-3000:]}")
     return result
@@ -94,10 +96,14 @@ def forget_previous_builds(site: Path, keep_image_cache: bool) -> None:
         shutil.rmtree(site / name, ignore_errors=True)
 
 
-def median_run(runs: list[measure.Run]) -> tuple[float, float, float]:
-    """Median wall seconds, largest peak MiB, median CPU seconds."""
-    return (statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs),
-            statistics.median(r.cpu_seconds for r in runs))
+def median_run(runs: list[measure.Run], watched: measure.Run) -> tuple[float, float, float]:
+    """Median wall seconds and CPU seconds of the timed `runs`; the peak MiB of the `watched` run."""
+    return statistics.median(r.seconds for r in runs), watched.peak_mib, statistics.median(r.cpu_seconds for r in runs)
+
+
+def edit(site: Path, source_name: str, number: int) -> None:
+    page = site / "content" / "pages" / source_name
+    page.write_text(page.read_text(encoding="utf-8") + EDIT.replace("One", f"Edit {number}:"), encoding="utf-8")
 
 
 class Table:
@@ -126,6 +132,7 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         commands["eleventy"] = [*tools["eleventy"], *others.make_eleventy_site(folder / "eleventy", corpus)]
     if tools.get("hugo"):
         commands["hugo"] = [*tools["hugo"], *others.make_hugo_site(folder / "hugo", corpus)]
+    # Timed runs are not watched; each peak comes from a watched run of its own (see measure.run).
     runs: dict[str, list[measure.Run]] = {"cold": [], "kept": [], **{name: [] for name in commands}}
     for _ in range(args.runs):
         forget_previous_builds(site, keep_image_cache=False)
@@ -134,21 +141,37 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         runs["kept"].append(sitegen(site))
         for name, command in commands.items():
             shutil.rmtree(folder / "yardstick", ignore_errors=True)
-            runs[name].append(measure.run(command))
-    cold, cold_peak, cold_cpu = median_run(runs["cold"])
-    table.add(f"sitegen {COLD}", cold, cold_peak, cold_cpu)
-    kept, kept_peak, kept_cpu = median_run(runs["kept"])
-    table.add(f"sitegen {KEPT}", kept, kept_peak, kept_cpu)
-    no_change, *no_change_rest = median_run([sitegen(site) for _ in range(args.runs)])
-    table.add("sitegen no-change rebuild", no_change, *no_change_rest)
-    edits = []
-    for number in range(1 + max(args.runs, 3)):
-        page = site / "content" / "pages" / source_name
-        page.write_text(page.read_text(encoding="utf-8") + EDIT.replace("One", f"Edit {number}:"), encoding="utf-8")
-        edits.append(sitegen(site))
+            runs[name].append(measure.run(command, watch_memory=False))
     # The first edit after a cold build has no spare site to start from (it links output/'s pages instead).
-    table.add("sitegen one-edit rebuild, first after the cold build", *median_run(edits[:1]))
-    table.add("sitegen one-edit rebuild (median of the next ones)", *median_run(edits[1:]))
+    edit(site, source_name, 0)
+    first_edit = sitegen(site)
+    no_change = [sitegen(site) for _ in range(args.runs)]
+    edits = []
+    for number in range(1, 1 + max(args.runs, 3)):
+        edit(site, source_name, number)
+        edits.append(sitegen(site))
+    watched: dict[str, measure.Run] = {}
+    forget_previous_builds(site, keep_image_cache=False)
+    watched["cold"] = sitegen(site, watch_memory=True)
+    forget_previous_builds(site, keep_image_cache=True)
+    watched["kept"] = sitegen(site, watch_memory=True)
+    edit(site, source_name, 100)
+    watched["first edit"] = sitegen(site, watch_memory=True)
+    watched["no change"] = sitegen(site, watch_memory=True)
+    edit(site, source_name, 101)
+    watched["edit"] = sitegen(site, watch_memory=True)
+    for name, command in commands.items():
+        shutil.rmtree(folder / "yardstick", ignore_errors=True)
+        watched[name] = measure.run(command)
+
+    cold, cold_peak, cold_cpu = median_run(runs["cold"], watched["cold"])
+    table.add(f"sitegen {COLD}", cold, cold_peak, cold_cpu)
+    kept, kept_peak, kept_cpu = median_run(runs["kept"], watched["kept"])
+    table.add(f"sitegen {KEPT}", kept, kept_peak, kept_cpu)
+    no_change_seconds, *no_change_rest = median_run(no_change, watched["no change"])
+    table.add("sitegen no-change rebuild", no_change_seconds, *no_change_rest)
+    table.add("sitegen one-edit rebuild, first after the cold build", *median_run([first_edit], watched["first edit"]))
+    table.add("sitegen one-edit rebuild (median of the next ones)", *median_run(edits, watched["edit"]))
 
     ratios = []
 
@@ -156,20 +179,21 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         ratios.append(f"{COLD} / {other} {cold / seconds:.2f}x (CPU time {cold_cpu / cpu:.2f}x)")
         ratios.append(f"{KEPT} / {other} {kept / seconds:.2f}x (CPU time {kept_cpu / cpu:.2f}x)")
 
-    yardstick = median_run(runs["yardstick"])
+    yardstick = median_run(runs["yardstick"], watched["yardstick"])
     table.add("yardstick: Python-Markdown + Jinja, 2 processes", *yardstick)
     against("yardstick", yardstick[0], yardstick[2])
     if "eleventy" in runs:
-        eleventy = median_run(runs["eleventy"])
+        eleventy = median_run(runs["eleventy"], watched["eleventy"])
         table.add(f"Eleventy {tools['eleventy_version']} build", *eleventy)
         against("Eleventy", eleventy[0], eleventy[2])
     if "hugo" in runs:
-        hugo_cold = median_run(runs["hugo"])
+        hugo_cold = median_run(runs["hugo"], watched["hugo"])
         table.add(f"Hugo {tools['hugo_version']} build", *hugo_cold)
-        hugo_again = median_run([measure.run(commands["hugo"]) for _ in range(args.runs)])
+        hugo_again = median_run([measure.run(commands["hugo"], watch_memory=False) for _ in range(args.runs)],
+                                measure.run(commands["hugo"]))
         table.add(f"Hugo {tools['hugo_version']} build again, nothing changed", *hugo_again)
         against("Hugo", hugo_cold[0], hugo_cold[2])
-        ratios.append(f"no-change rebuild / Hugo's rebuild {no_change / hugo_again[0]:.2f}x")
+        ratios.append(f"no-change rebuild / Hugo's rebuild {no_change_seconds / hugo_again[0]:.2f}x")
 
     moved = site / "content" / "pages" / "moved"
     moved.mkdir()
@@ -177,8 +201,8 @@ def bench_size(scratch: Path, pages: int, args, tools: dict) -> list[str]:
         (site / "content" / "pages" / path.name).rename(moved / path.name)
     failing = sitegen(site, "check")
     broken = failing.output.count("leads to no page on this site")
-    table.add(f"sitegen check, {pages} pages moved ({broken} broken links)", failing.seconds, failing.peak_mib,
-              failing.cpu_seconds)
+    table.add(f"sitegen check, {pages} pages moved ({broken} broken links)",
+              *median_run([failing], sitegen(site, "check", watch_memory=True)))
     if failing.returncode != 1 or not broken:
         print("  (the check did not report the broken links)")
     for path in moved.glob("*.md"):

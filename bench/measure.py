@@ -76,8 +76,16 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path | None = None, env: dict | None = None, capture: bool = False) -> Run:
-    """Run `command`; wall seconds and the peak memory of its process tree."""
+def run(command: list[str], cwd: Path | None = None, env: dict | None = None, capture: bool = False,
+        watch_memory: bool = True) -> Run:
+    """Run `command`; wall seconds, CPU seconds and the peak memory of its process tree.
+
+    Watching the memory slows what is watched: reading a process's PSS takes
+    its memory lock, which stalls its page faults (a forked worker's first
+    write to each shared page is one), every POLL_SECONDS. So time a command
+    with `watch_memory=False` (its peak is then the largest child's max RSS)
+    and take its peak from a run of its own.
+    """
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     # Output goes to a file, not a pipe: a pipe nobody reads fills up and stalls the command.
@@ -87,7 +95,9 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None, ca
                                    stdout=log if capture else subprocess.DEVNULL,
                                    stderr=subprocess.STDOUT if capture else subprocess.DEVNULL, text=True)
         peak = 0
-        polling = PROC.is_dir()
+        polling = watch_memory and PROC.is_dir()
+        if not watch_memory:
+            process.wait()
         while process.poll() is None:
             if polling:
                 try:
