@@ -4,8 +4,9 @@ Stored in `.sitegen-cache/build.sqlite3` (git-ignored), read at the start of
 a build and updated at its end:
 
 - documents: a Markdown file's bytes (with its kind and path) -> the Document
-  its front matter gave (without the body, which the file's text ends with)
-  and the problems found in it, so an unchanged file is not parsed again;
+  its front matter gave (without the body, which the file's text ends with),
+  the problems found in it and its example values (placeholders.py), so an
+  unchanged file is neither parsed nor scanned again;
 - pages: a digest of everything a page's HTML depends on (its templates'
   text and the values they read, see incremental.py) -> a digest of that HTML
   and what the link check read from it. A page whose key is known is not
@@ -39,7 +40,7 @@ from .uptodate import versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
-FORMAT = 3
+FORMAT = 4
 TABLES = ("documents", "pages", "layouts", "templates")
 
 # The classes an entry may hold; decoding makes no other.

@@ -61,6 +61,7 @@ from .digest import Undigestible, digest
 from .errors import ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, SiteConfig
+from .placeholders import scan as scan_placeholders
 from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
 from .routes import Route
@@ -194,6 +195,7 @@ class IncrementalBuilder(Reuse):
     # --- Reuse hooks -------------------------------------------------------
 
     def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
+        self.found_placeholders = {} if self.kept is not None else None
         documents = []
         loaded: dict[str, _LoadedDocument] = {}
         for kind, folder, pattern in document_sections(kinds):
@@ -235,19 +237,26 @@ class IncrementalBuilder(Reuse):
         kept = self._kept_documents.get(key) if key else None
         if kept is not None:
             try:
-                document, problems, body_start = buildcache.decode(kept)
+                document, problems, body_start, examples = buildcache.decode(kept)
                 if body_start is not None:
                     document.body_markdown = read_text(raw, relative)[body_start:]
                 self._used_entries["documents"].add(key)
+                self.found_placeholders[relative] = examples
                 return _LoadedDocument(kind, None, signature, 0, document, problems)
             except (ValueError, TypeError, AttributeError, YamlProblem):
                 pass  # an entry that does not decode: load the file
         found = ErrorCollector()
         document = load_document(kind, Path(path), root, section, found)
-        if key is not None:
+        if raw is not None:  # its example values, from the bytes just read (the file is not read again)
+            try:
+                self.found_placeholders[relative] = scan_placeholders(relative, read_text(raw, relative))
+            except YamlProblem:
+                pass  # not text: the loader reported it
+        if key is not None and relative in self.found_placeholders:
             try:
                 stored, body_start = _without_body(document, raw, relative)
-                self._new_entries["documents"][key] = buildcache.encode([stored, found.errors, body_start])
+                self._new_entries["documents"][key] = buildcache.encode(
+                    [stored, found.errors, body_start, self.found_placeholders[relative]])
             except NotStorable:
                 pass
         return _LoadedDocument(kind, None, signature, 0, document, found.errors)

@@ -121,6 +121,8 @@ class Reuse:
     page_facts_cache: dict | None = None
     # Source -> its example-value warnings and what they were found in, kept between builds (None: not kept).
     placeholder_cache: dict | None = None
+    # Source -> its example-value warnings, found by load_documents from the bytes it read (None: not found there).
+    found_placeholders: dict | None = None
     # The pages the link check passed, kept between builds (checks.LinkMemo; None: not kept).
     link_memo = None
     # Photo file -> (size, modification time, content hash), kept between builds (None: not kept).
@@ -193,7 +195,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     redirects = load_redirects(root, errors)
     # Example values are warned about in whatever gets published.
     _placeholder_warnings(root, [d for d in documents if options.drafts or publication(d, today) == PUBLISHED],
-                          data, errors, reuse.placeholder_cache)
+                          data, errors, reuse.placeholder_cache, reuse.found_placeholders)
     far_future_warnings(documents, today, errors)
     images = ImageLibrary.load(root, options.cache_dir or root / CACHE_DIR, errors, reuse.photo_digests)
     check_page_images(documents, images, errors)
@@ -446,13 +448,13 @@ def _check_navigation(root: Path, navigation, plan: RoutePlan, unpublished: dict
 
 
 def _placeholder_warnings(root: Path, documents: list[Document], data: SiteData | None, errors: ErrorCollector,
-                          cache: dict | None = None) -> None:
+                          cache: dict | None = None, found: dict | None = None) -> None:
     """Warn about example values in everything that gets published."""
     sources = [CONFIG_FILE]
     sources += sorted(p.relative_to(root).as_posix() for p in (root / DATA_DIR).glob("*.y*ml") if p.is_file())
     sources += [document.source for document in documents]
     sources += [source for _, _, _, source, _ in (data.bodies if data else ())]
-    errors.extend(scan_sources(root, list(dict.fromkeys(sources)), cache))
+    errors.extend(scan_sources(root, list(dict.fromkeys(sources)), cache, found))
 
 
 def _navigation_lines(root: Path, navigation) -> dict[str, tuple[str, int]]:

@@ -39,12 +39,15 @@ _FILLER = re.compile(r"\blorem ipsum\b", re.IGNORECASE)
 _HINT = "replace it with the real value before publishing"
 
 
-def scan_sources(root: Path, sources: list[str], cache: dict | None = None) -> list[SiteError]:
+def scan_sources(root: Path, sources: list[str], cache: dict | None = None,
+                 found: dict[str, list[SiteError]] | None = None) -> list[SiteError]:
     """Warnings for every source file (paths relative to `root`) that can be read.
 
     `cache` (path -> (file signature, when read, text, warnings)), when given,
     holds the results of the previous call and is left holding this call's:
-    the preview reads again only the files whose signature changed.
+    the preview reads again only the files whose signature changed. `found`
+    holds the warnings of sources scanned already in this build, from the
+    bytes their loader read: those are not read again.
     """
     previous = cache.copy() if cache is not None else {}
     if cache is not None:
@@ -52,6 +55,9 @@ def scan_sources(root: Path, sources: list[str], cache: dict | None = None) -> l
     folder = str(root)
     warnings = []
     for source in sources:
+        if found is not None and source in found:
+            warnings.extend(found[source])
+            continue
         path = os.path.join(folder, source)
         known = previous.get(source)
         signature = _signature(path) if cache is not None else None

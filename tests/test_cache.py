@@ -405,3 +405,25 @@ def test_static_files_output_already_holds_are_linked_and_a_changed_one_is_writt
     shutil.copytree(fixture_site, clean, ignore=shutil.ignore_patterns("output", CACHE_DIR))
     assert run_build(clean, "--no-cache").code == 0
     assert snapshot(fixture_site / "output") == snapshot(clean / "output")
+
+
+def test_example_values_are_warned_about_alike_from_the_store_and_afresh(fixture_site):
+    """A page's example values are found where it is loaded and kept with it: a build that takes the page
+    from the store warns about them as a build without the store does."""
+    about = fixture_site / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nCall us on (315) 555-0142.\n", encoding="utf-8")
+
+    def warnings(*args: str) -> list[str]:
+        result = run_build(fixture_site, *args)
+        assert result.code == 0
+        return sorted(line for line in result.full_err.splitlines() if "warning:" in line)
+
+    fresh = warnings("--no-cache")
+    assert any(line.startswith("content/pages/about.md:") and "555-0142" in line for line in fresh)
+    assert warnings() == fresh  # scanned where it was loaded
+    services = fixture_site / "content" / "pages" / "index.md"
+    services.write_text(services.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert warnings() == warnings("--no-cache")  # about.md from the store
+    about.write_text(about.read_text(encoding="utf-8").replace("(315) 555-0142", "the front desk"), encoding="utf-8")
+    assert warnings() == warnings("--no-cache")
+    assert not any("555-0142" in line for line in warnings())
