@@ -13,7 +13,12 @@ colours (which flat colour, plus how much text covers the pixel) and saved as
 a PNG with a 256-colour palette of those blends: the same picture as a
 full-colour drawing to within two levels of 255 at the edges of letters, with
 a third of the bytes to compress and no per-row filters to choose, which
-makes it seven times faster to save and 40% smaller.
+makes it seven times faster to save and 40% smaller. And only the rows the
+title's letters are in differ from card to card, so the PNG is written here
+rather than by Pillow: the background is compressed once per build, in pieces
+of PIECE_ROWS rows that each end on a whole byte, and a card compresses anew
+only the rows its letters are in and puts the other pieces around them as they
+are. That halves the time a card takes, for the same picture and size.
 
 The type is DejaVu Sans when it is installed (Debian's fonts-dejavu-core, in
 /usr/share/fonts/truetype/dejavu/); otherwise Pillow's own scalable default
@@ -22,6 +27,8 @@ font, so the build never depends on a system font.
 from __future__ import annotations
 
 import hashlib
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
@@ -29,12 +36,13 @@ from typing import Callable
 
 from .images import SOCIAL_SIZE
 
-CARD_VERSION = "2"  # change when the drawing or the encoding changes, so cached cards are redrawn
+CARD_VERSION = "3"  # change when the drawing or the encoding changes, so cached cards are redrawn
 FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 BOLD, REGULAR = "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"
 MARGIN = 80
 SHADES = 64  # shades of text over each flat colour: 4 flat colours x 64 = the 256 of a palette
 PNG_LEVEL = 3  # zlib level: 6 makes a card a tenth smaller but takes twice as long
+PIECE_ROWS = 15  # rows compressed together: a card compresses anew only the pieces its title is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +86,8 @@ class ShareCards:
         return Card(*names, *SOCIAL_SIZE, partial(self.draw, title))
 
     def draw(self, title: str, target: Path) -> None:
-        from PIL import Image, ImageChops, ImageDraw
+        from PIL import Image, ImageDraw
 
-        background, palette = self._background
         ink = Image.new("L", SOCIAL_SIZE, 0)
         draw = ImageDraw.Draw(ink)
         width = SOCIAL_SIZE[0] - 2 * MARGIN - 120
@@ -93,9 +100,50 @@ class ShareCards:
             lines = _wrap(draw, title, font, width)
         for number, line in enumerate(lines[:3]):
             draw.text((MARGIN, 150 + number * int(size * 1.2)), line, font=font, fill=SHADES - 1)
-        card = ImageChops.add(background, ink)
-        card.putpalette(palette)
-        card.save(target, "PNG", compress_level=PNG_LEVEL)
+        target.write_bytes(self._png(ink))
+
+    def _png(self, ink) -> bytes:
+        """The background with the title's `ink` added, as a PNG: only the pieces with text compressed here."""
+        from PIL import ImageChops
+
+        background, _ = self._background
+        fixed = self._fixed_rows
+        width, height = SOCIAL_SIZE
+        box = ink.getbbox() or (0, 0, 0, 0)  # no text: no rows to compress
+        first, last = box[1] // PIECE_ROWS, (box[3] + PIECE_ROWS - 1) // PIECE_ROWS  # the pieces the text is in
+        top, bottom = first * PIECE_ROWS, min(last * PIECE_ROWS, height)
+        rows = background.crop((0, top, width, bottom))
+        if box[3]:  # the text covers a small part of the rows: add it there only
+            rows.paste(ImageChops.add(background.crop(box), ink.crop(box)), (box[0], box[1] - top))
+        scanlines = _scanlines(rows.tobytes())
+        # One zlib stream: its header, deflate blocks in pieces that each end on a byte, an empty final
+        # block, and the Adler-32 of all the scanlines (those after the text are width + 1 bytes a row).
+        checksum = _adler32_combine(zlib.adler32(scanlines, fixed.adler_before[first]), fixed.adler_after[last],
+                                    (height - bottom) * (width + 1))
+        stream = b"".join((fixed.zlib_header, *fixed.pieces[:first], _deflate(scanlines), *fixed.pieces[last:],
+                           fixed.last_block, checksum.to_bytes(4, "big")))
+        return b"".join((fixed.head, _chunk(b"IDAT", stream), _chunk(b"IEND", b"")))
+
+    @cached_property
+    def _fixed_rows(self) -> "_FixedRows":
+        """What the PNGs of all cards share: chunks, and the background's pieces of rows compressed."""
+        background, palette = self._background
+        width, height = SOCIAL_SIZE
+        pieces = [_scanlines(background.crop((0, top, width, min(top + PIECE_ROWS, height))).tobytes())
+                  for top in range(0, height, PIECE_ROWS)]
+        adler_before, adler_after, size_after = [1], [1], 0  # the Adler-32 of nothing is 1
+        for piece in pieces:
+            adler_before.append(zlib.adler32(piece, adler_before[-1]))
+        for piece in reversed(pieces):
+            adler_after.insert(0, _adler32_combine(zlib.adler32(piece), adler_after[0], size_after))
+            size_after += len(piece)
+        header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit palette indices, not interlaced
+        return _FixedRows(
+            head=b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", bytes(palette)),
+            zlib_header=zlib.compress(b"", PNG_LEVEL)[:2],  # for a 32K window, as _deflate's
+            pieces=tuple(_deflate(piece) for piece in pieces),
+            last_block=zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH),  # empty, final
+            adler_before=tuple(adler_before), adler_after=tuple(adler_after))
 
     @cached_property
     def _background(self):
@@ -125,6 +173,40 @@ class ShareCards:
         palette = [channel for colour in colours for shade in range(SHADES)
                    for channel in _over(colour, self.text, shade * 255 / (SHADES - 1))]
         return ImageChops.add(flat, ink), palette
+
+
+@dataclass(frozen=True, slots=True)
+class _FixedRows:
+    head: bytes  # PNG signature, IHDR and PLTE
+    zlib_header: bytes
+    pieces: tuple[bytes, ...]  # each PIECE_ROWS rows of the background deflated on their own, ending on a byte
+    last_block: bytes
+    adler_before: tuple[int, ...]  # [n]: Adler-32 of the scanlines of the first n pieces
+    adler_after: tuple[int, ...]  # [n]: of the pieces from the nth on
+
+
+def _deflate(data: bytes) -> bytes:
+    """Raw deflate blocks of `data`, flushed to end on a byte so that more blocks can follow."""
+    compressor = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def _scanlines(indices: bytes) -> bytes:
+    """PNG scanlines of full-width rows of palette indices: each with filter type 0 (none) in front."""
+    width = SOCIAL_SIZE[0]
+    return b"".join(b"\0" + indices[start:start + width] for start in range(0, len(indices), width))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _adler32_combine(first: int, second: int, second_size: int) -> int:
+    """The Adler-32 of two byte strings one after the other, from each one's (zlib's adler32_combine)."""
+    base = 65521
+    low = ((first & 0xFFFF) + (second & 0xFFFF) - 1) % base
+    high = ((first >> 16) + (second >> 16) + second_size * ((first & 0xFFFF) - 1)) % base
+    return high << 16 | low
 
 
 def _font(path: Path | None, size: int):
