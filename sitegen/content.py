@@ -171,16 +171,24 @@ def matching_paths(section: Path, pattern: str) -> list[tuple[str, str]]:
 
 def load_documents(root: Path, kinds, errors: ErrorCollector) -> list[Document]:
     """Every Markdown file of every folder collection (content/pages/**/*.md, content/articles/*.md)."""
-    documents = []
+    from .parallel import map_in_workers  # here: parallel.py needs markup.py, which needs this module
+
+    files = []
     for kind, folder, pattern in document_sections(kinds):
         section = root / folder
-        if not section.is_dir():
-            continue
-        for path in matching_files(section, pattern):
-            if path.is_file():
-                document = load_document(kind, path, root, section, errors)
-                if document is not None:
-                    documents.append(document)
+        if section.is_dir():
+            files += [(kind, path, section) for path in matching_files(section, pattern) if path.is_file()]
+
+    def load(index: int) -> tuple[Document | None, list]:
+        kind, path, section = files[index]
+        found = ErrorCollector()
+        return load_document(kind, path, root, section, found), found.errors
+
+    documents = []
+    for document, problems in map_in_workers(load, range(len(files))):  # on every core for a large site
+        errors.extend(problems)
+        if document is not None:
+            documents.append(document)
     return documents
 
 

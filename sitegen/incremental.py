@@ -61,6 +61,7 @@ from .digest import Undigestible, digest
 from .errors import ErrorCollector
 from .markup import Directive, MarkdownRenderer, MarkdownResult
 from .models import Document, MarkdownOptions, SiteConfig
+from .parallel import map_in_workers
 from .placeholders import scan as scan_placeholders
 from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
@@ -196,8 +197,8 @@ class IncrementalBuilder(Reuse):
 
     def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
         self.found_placeholders = {} if self.kept is not None else None
-        documents = []
-        loaded: dict[str, _LoadedDocument] = {}
+        slots: list[tuple[str, _LoadedDocument | None]] = []  # in the listing's order; None: loaded below
+        missing: list[tuple] = []
         for kind, folder, pattern in document_sections(kinds):
             section = root / folder
             if not section.is_dir():
@@ -208,7 +209,9 @@ class IncrementalBuilder(Reuse):
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
                 if self.kept is not None:  # a one-shot build: the store may know the file's bytes
-                    entry = self._load_kept_document(kind, key, f"{folder}/{inside}", root, section, signature)
+                    entry = self._kept_document(kind, key, f"{folder}/{inside}", signature)
+                    if entry is None:
+                        missing.append((kind, key, f"{folder}/{inside}", root, section, signature))
                 elif entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
                     checked, raw = time.time_ns(), _read_bytes(key) if self.keep_pages else None
                     if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
@@ -217,49 +220,52 @@ class IncrementalBuilder(Reuse):
                         entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
                     else:
                         entry.signature, entry.checked = signature, checked
-                if entry.document is not None:
-                    # As freshly loaded: the Markdown stage fills these in.
-                    entry.document.body_html, entry.document.toc = "", ()
-                    documents.append(entry.document)
-                loaded[key] = entry
-                errors.extend(entry.errors)
+                slots.append((key, entry))
+        # The files the store does not know are parsed on every core (in a cold build, all of them).
+        fresh = iter(map_in_workers(lambda index: _load_for_store(*missing[index]), range(len(missing))))
+        documents = []
+        loaded: dict[str, _LoadedDocument] = {}
+        for key, entry in slots:
+            if entry is None:
+                entry = self._add_loaded(next(fresh))
+            if entry.document is not None:
+                # As freshly loaded: the Markdown stage fills these in.
+                entry.document.body_html, entry.document.toc = "", ()
+                documents.append(entry.document)
+            loaded[key] = entry
+            errors.extend(entry.errors)
         self._documents = loaded
         return documents
 
-    def _load_kept_document(self, kind: Collection, path: str, relative: str, root: Path, section: Path,
-                            signature: tuple) -> _LoadedDocument:
-        """The document of a Markdown file, from the store when it holds one made from the same bytes.
+    def _kept_document(self, kind: Collection, path: str, relative: str, signature: tuple) -> _LoadedDocument | None:
+        """The document of a Markdown file from the store, if it holds one made from the file's bytes.
 
         The store leaves out the body, which is the end of the file's text: it is taken from the bytes read.
         """
         raw = _read_bytes(path)
         key = digest(kind.name, kind.source, relative, raw) if raw is not None else None
         kept = self._kept_documents.get(key) if key else None
-        if kept is not None:
-            try:
-                document, problems, body_start, examples = buildcache.decode(kept)
-                if body_start is not None:
-                    document.body_markdown = read_text(raw, relative)[body_start:]
-                self._used_entries["documents"].add(key)
-                self.found_placeholders[relative] = examples
-                return _LoadedDocument(kind, None, signature, 0, document, problems)
-            except (ValueError, TypeError, AttributeError, YamlProblem):
-                pass  # an entry that does not decode: load the file
-        found = ErrorCollector()
-        document = load_document(kind, Path(path), root, section, found)
-        if raw is not None:  # its example values, from the bytes just read (the file is not read again)
-            try:
-                self.found_placeholders[relative] = scan_placeholders(relative, read_text(raw, relative))
-            except YamlProblem:
-                pass  # not text: the loader reported it
-        if key is not None and relative in self.found_placeholders:
-            try:
-                stored, body_start = _without_body(document, raw, relative)
-                self._new_entries["documents"][key] = buildcache.encode(
-                    [stored, found.errors, body_start, self.found_placeholders[relative]])
-            except NotStorable:
-                pass
-        return _LoadedDocument(kind, None, signature, 0, document, found.errors)
+        if kept is None:
+            return None
+        try:
+            document, problems, body_start, examples = buildcache.decode(kept)
+            if body_start is not None:
+                document.body_markdown = read_text(raw, relative)[body_start:]
+        except (ValueError, TypeError, AttributeError, YamlProblem):
+            return None  # an entry that does not decode: the file is loaded
+        self._used_entries["documents"].add(key)
+        self.found_placeholders[relative] = examples
+        return _LoadedDocument(kind, None, signature, 0, document, problems)
+
+    def _add_loaded(self, loaded: tuple) -> _LoadedDocument:
+        """A document _load_for_store loaded (perhaps in a worker), its entry noted for the store."""
+        kind_name, relative, signature, document, problems, examples, key, entry = loaded
+        kind = next(kind for kind in self.options.kinds if kind.name == kind_name)
+        if examples is not None:
+            self.found_placeholders[relative] = examples
+        if entry is not None:
+            self._new_entries["documents"][key] = entry
+        return _LoadedDocument(kind, None, signature, 0, document, problems)
 
     def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
@@ -706,6 +712,30 @@ class _TemplateIndex:
             facts = None if None in references else (tuple(references), frozenset(meta.find_undeclared_variables(tree)))
         self.facts[name] = (text, facts)
         return facts
+
+
+def _load_for_store(kind: Collection, path: str, relative: str, root: Path, section: Path, signature: tuple) -> tuple:
+    """Load a Markdown file and find its example values, for the build store: plain values, sent back from a worker.
+
+    (kind's name, relative path, signature, document, problems, example values or None, store key, entry or None)
+    """
+    raw = _read_bytes(path)
+    found = ErrorCollector()
+    document = load_document(kind, Path(path), root, section, found)
+    examples = key = entry = None
+    if raw is not None:
+        key = digest(kind.name, kind.source, relative, raw)
+        try:  # from the bytes just read: the file is not read again to be scanned
+            examples = scan_placeholders(relative, read_text(raw, relative))
+        except YamlProblem:
+            pass  # not text: the loader reported it
+    if examples is not None:
+        try:
+            stored, body_start = _without_body(document, raw, relative)
+            entry = buildcache.encode([stored, found.errors, body_start, examples])
+        except NotStorable:
+            pass
+    return kind.name, relative, signature, document, found.errors, examples, key, entry
 
 
 def _without_body(document: Document | None, raw: bytes, relative: str) -> tuple[Document | None, int | None]:

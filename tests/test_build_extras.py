@@ -89,13 +89,13 @@ def test_parallel_conversion_and_rendering_give_the_same_site_as_one_process(tmp
     # Image caches of their own, so each build draws every share card itself.
     monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert run_build(parallel_site).code == 0
-    # Markdown, the pages and what the link check reads from them, then the share cards.
-    assert used_workers == [2, 2, 2]
+    # Loading the pages, Markdown, the pages and what the link check reads from them, then the share cards.
+    assert used_workers == [2, 2, 2, 2]
 
     monkeypatch.setattr(parallel, "MIN_DOCUMENTS_FOR_WORKERS", 10**9)
     monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "serial-cache"))
     assert run_build(serial_site).code == 0
-    assert len(used_workers) == 3
+    assert len(used_workers) == 4
     assert snapshot(parallel_site / "output") == snapshot(serial_site / "output")
 
 
@@ -110,6 +110,22 @@ def test_errors_found_in_worker_processes_are_reported(fixture_site, monkeypatch
     assert code == 1
     line = broken.read_text(encoding="utf-8").splitlines().index("<script>alert(1)</script>") + 1
     assert f"content/pages/many/page-077.md:{line}: the HTML element <script> is not allowed" in err
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_front_matter_problems_found_in_worker_processes_are_reported_in_order(fixture_site, monkeypatch, cache):
+    if not parallel.can_fork():
+        pytest.skip("this platform loads in one process only")
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    _add_many_pages(fixture_site, parallel.MIN_DOCUMENTS_FOR_WORKERS + 10)
+    for number in (3, 150):  # one near the start, one near the end of the listing
+        page = fixture_site / "content" / "pages" / "many" / f"page-{number:03d}.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("title: ", "titel: "), encoding="utf-8")
+    code, _, err = run_build(fixture_site, *(() if cache else ("--no-cache",)))
+    assert code == 1
+    problems = [line for line in err.splitlines() if line.startswith("content/pages/many/")]
+    assert [line.split(":")[0] for line in problems if "titel" in line] == [
+        "content/pages/many/page-003.md", "content/pages/many/page-150.md"]
 
 
 def test_structured_data_cannot_break_out_of_its_script(fixture_site):
