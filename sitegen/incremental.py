@@ -209,7 +209,8 @@ class IncrementalBuilder(Reuse):
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
                 if self.kept is not None:  # a one-shot build: the store may know the file's bytes
-                    entry = self._kept_document(kind, key, f"{folder}/{inside}", signature)
+                    entry = self._kept_document(kind, key, f"{folder}/{inside}", signature) \
+                        if self._kept_documents else None  # (an empty store: the files are read where parsed)
                     if entry is None:
                         missing.append((kind, key, f"{folder}/{inside}", root, section, signature))
                 elif entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
