@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import markdown as python_markdown
@@ -76,7 +77,23 @@ class MarkdownCache:
 
     def store(self, results: dict[str, MarkdownResult], used: set[str]) -> None:
         """Add `results`; drop entries this build did not use once they outnumber those it did."""
-        self._store.store({"results": {key: _encode(result) for key, result in results.items()}}, {"results": used})
+        self._store.store({"results": _Encoded(results)}, {"results": used})
+
+
+class _Encoded(Mapping):
+    """Results as the store keeps them, each encoded as it is written: never all of them at once in memory."""
+
+    def __init__(self, results: dict[str, MarkdownResult]):
+        self._results = results
+
+    def __getitem__(self, key: str) -> str:
+        return _encode(self._results[key])
+
+    def __iter__(self):
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
 
 
 def _encode(result: MarkdownResult) -> str:

@@ -70,8 +70,9 @@ class Store:
             ignore_in_git(self.path.parent)
             with closing(self._open_for_writing()) as db, db:
                 for table in self.tables:
+                    # Entries are taken one by one: a Mapping may make each value only as it is written.
                     db.executemany(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)",
-                                   list(new.get(table, {}).items()))
+                                   iter(new.get(table, {}).items()))
                     kept = used.get(table, set()) | set(new.get(table, {}))
                     count = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                     if count > 2 * len(kept) + 100:
