@@ -69,7 +69,7 @@ class MarkdownCache:
     def load(self, keys: list[str]) -> dict[str, MarkdownResult]:
         """The cached results among `keys`; {} if the cache cannot be read."""
         found = {}
-        for key, entry in self._store.lookup("results", keys).items():
+        for key, entry in self._store.each("results", keys):  # decoded as read: the texts are not all kept
             result = _decode(entry)
             if result is not None:
                 found[key] = result

@@ -38,24 +38,28 @@ class Store:
             return {}
 
     def lookup(self, table: str, keys: list[str]) -> dict[str, str]:
-        """The entries of `keys` in a table: a few are looked up one by one, many by reading the table whole."""
-        if len(keys) > FEW_KEYS:
-            entries = self.entries(table)
-            return {key: entries[key] for key in keys if key in entries}
+        """The entries of `keys` in a table ({} when the store cannot be read)."""
+        return dict(self.each(table, keys))
+
+    def each(self, table: str, keys: list[str]):
+        """(key, text) of each of `keys` the table holds, one at a time: a few looked up one by one, many
+        by going through the table once, keeping only those asked for (nothing when it cannot be read)."""
         if not keys or not self.usable() or not self.path.is_file():
-            return {}
+            return
         try:
             with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
                 if _stored_version(db) != self.version:
-                    return {}
-                found = {}
-                for key in keys:
-                    row = db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
-                    if row is not None:
-                        found[key] = row[0]
-                return found
+                    return
+                if len(keys) > FEW_KEYS:
+                    wanted = set(keys)
+                    rows = ((key, value) for key, value in db.execute(f"SELECT key, value FROM {table}")
+                            if key in wanted)
+                else:
+                    rows = ((key, row[0]) for key in keys
+                            for row in db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)))
+                yield from rows
         except (sqlite3.Error, OSError, ValueError):
-            return {}
+            return
 
     def store(self, new: dict[str, dict[str, str]], used: dict[str, set[str]]) -> None:
         """Add the `new` entries of each table; drop those this build did not use once they outnumber the rest.
