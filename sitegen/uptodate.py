@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,19 +167,13 @@ def _add_folder(digest, folder: Path, relative: str) -> bool:
 @functools.lru_cache(maxsize=None)
 def versions() -> tuple:
     """Python, the libraries and every module of this package: a new version of any builds anew."""
-    from importlib import metadata
-
     code = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.glob("*.py")):
         code.update(path.name.encode())
         code.update(path.read_bytes())
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(metadata.version(name))
-        except metadata.PackageNotFoundError:
-            found.append(None)
+    installed = _installed_versions()
+    found = [installed.get(_normal_name(name)) or _version_from_metadata(name) for name in LIBRARIES]
     from .social import BOLD, REGULAR, find_font  # share cards draw with these fonts
 
     fonts = []
@@ -191,6 +186,42 @@ def versions() -> tuple:
         if info is not None:
             fonts.append((str(path), info.st_size, info.st_mtime_ns))
     return (sys.version, code.hexdigest(), tuple(found), tuple(fonts))
+
+
+_DIST_INFO = re.compile(r"(?P<name>[^-]+)-(?P<version>[^-]+)\.dist-info")
+
+
+def _normal_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _installed_versions() -> dict[str, str]:
+    """Name -> version of the packages whose .dist-info folders are on sys.path, first found first.
+
+    What importlib.metadata would say for them, without its import and its
+    search (50 ms of every build, one that changed nothing included).
+    """
+    versions: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in names:
+            match = _DIST_INFO.fullmatch(entry)
+            if match:
+                versions.setdefault(_normal_name(match["name"]), match["version"])
+    return versions
+
+
+def _version_from_metadata(name: str) -> str | None:
+    """A library's version as importlib.metadata finds it (installed some other way than a .dist-info)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def ignore_in_git(folder: Path) -> None:

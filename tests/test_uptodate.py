@@ -307,3 +307,12 @@ def test_pages_written_as_they_are_rendered_equal_pages_kept_in_memory(fixture_s
     assert not in_memory.stored
     write_site(tmp_path / "memory", in_memory.pages, in_memory.static_files)
     assert snapshot(tmp_path / "streamed") == snapshot(tmp_path / "memory")
+
+
+def test_library_versions_are_those_importlib_metadata_gives():
+    from importlib import metadata
+
+    from sitegen.uptodate import LIBRARIES, _installed_versions, _normal_name
+
+    installed = _installed_versions()
+    assert [installed.get(_normal_name(name)) for name in LIBRARIES] == [metadata.version(name) for name in LIBRARIES]
