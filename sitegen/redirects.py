@@ -156,7 +156,9 @@ def redirects_file(redirects: list[Redirect]) -> str:
 def _forms(normal: str) -> tuple[str, ...]:
     """Every address whose normal form (_normal) is `normal`."""
     folder = normal.rstrip("/")
-    return (normal, folder + "/", folder + "/index.html", folder + "/index.htm")
+    candidates = (normal, folder + "/", *(folder + "/" + index + slash for index in ("index.html", "index.htm")
+                                          for slash in ("", "/")))
+    return tuple(form for form in candidates if _normal(form) == normal)  # (not so for '/a/index.htm', say)
 
 
 def _normal(url: str) -> str:

@@ -295,3 +295,20 @@ def test_an_old_address_a_host_cannot_serve_as_a_page_gets_only_the_rule(fixture
 def test_a_site_without_redirects_writes_no_rules(built_fixture_site):
     assert not (built_fixture_site.output / "_redirects").exists()
     assert (built_fixture_site.output / "_headers").is_file()
+
+
+def test_a_redirect_from_any_address_of_a_page_is_refused_as_before():
+    """Every page address that a static host serves at a redirect's source counts as that page."""
+    import itertools
+
+    from sitegen.redirects import _forms, _normal
+    from sitegen.routes import url_problem
+
+    pieces = ["old", "a", "index.html", "index.htm", "x.html"]
+    urls = {"/"}
+    for count in (1, 2, 3):
+        for parts in itertools.product(pieces, repeat=count):
+            urls |= {"/" + "/".join(parts), "/" + "/".join(parts) + "/"}
+    pages = {url for url in urls if not url_problem(url)}
+    for normal in {_normal(url) for url in urls}:
+        assert {url for url in pages if _normal(url) == normal} == {url for url in pages if url in _forms(normal)}
