@@ -72,8 +72,12 @@ def url_for_source(kind: Collection, relative: Path) -> str:
     return url.replace("//", "/")
 
 
-def load_document(kind: Collection, path: Path, root: Path, section: Path, errors: ErrorCollector) -> Document | None:
-    """Read one Markdown file into a Document, reporting every front-matter problem."""
+def load_document(kind: Collection, path: Path, root: Path, section: Path, errors: ErrorCollector,
+                  raw: bytes | None = None) -> Document | None:
+    """Read one Markdown file into a Document, reporting every front-matter problem.
+
+    `raw`: the file's bytes, read already by the caller (which keys what it keeps by them).
+    """
     rel = path.relative_to(root).as_posix()
     relative = path.relative_to(section)
     bad_parts = [part for part in relative.with_suffix("").parts if not _FILE_STEM.fullmatch(part)]
@@ -82,7 +86,7 @@ def load_document(kind: Collection, path: Path, root: Path, section: Path, error
                    "name files and folders with lowercase letters, digits and hyphens, e.g. first-visit.md")
         return None
     try:
-        text = read_text(path.read_bytes(), rel)
+        text = read_text(path.read_bytes() if raw is None else raw, rel)
     except YamlProblem as problem:
         errors.extend([problem.error])
         return None

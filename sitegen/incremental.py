@@ -722,7 +722,8 @@ def _load_for_store(kind: Collection, path: str, relative: str, root: Path, sect
     """
     raw = _read_bytes(path)
     found = ErrorCollector()
-    document = load_document(kind, Path(path), root, section, found)
+    # Parsed from the bytes the store keys it by (None: unreadable, so read again to report why).
+    document = load_document(kind, Path(path), root, section, found, raw)
     examples = key = entry = None
     if raw is not None:
         key = digest(kind.name, kind.source, relative, raw)

@@ -71,10 +71,10 @@ def scan_sources(root: Path, sources: list[str], cache: dict | None = None,
                 text = read_text(file.read(), source)
         except (OSError, YamlProblem):
             continue  # the loaders report files they cannot read
-        found = known[3] if known is not None and known[2] == text else scan(source, text)
+        scanned = known[3] if known is not None and known[2] == text else scan(source, text)
         if cache is not None:
-            cache[source] = (signature, checked, text, found)
-        warnings.extend(found)
+            cache[source] = (signature, checked, text, scanned)
+        warnings.extend(scanned)
     return warnings
 
 

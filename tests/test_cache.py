@@ -427,3 +427,30 @@ def test_example_values_are_warned_about_alike_from_the_store_and_afresh(fixture
     about.write_text(about.read_text(encoding="utf-8").replace("(315) 555-0142", "the front desk"), encoding="utf-8")
     assert warnings() == warnings("--no-cache")
     assert not any("555-0142" in line for line in warnings())
+
+
+def test_found_example_values_are_used_for_every_source_listed(fixture_site):
+    from sitegen.errors import SiteError
+    from sitegen.placeholders import scan_sources
+
+    sentinel = SiteError("content/pages/about.md", 1, 1, "found by the loader", severity="warning")
+    found = scan_sources(fixture_site, ["site_config.yaml", "content/pages/about.md"],
+                         found={"content/pages/about.md": [sentinel]})
+    assert sentinel in found
+
+
+def test_a_document_is_parsed_from_the_bytes_its_store_entry_is_keyed_by(fixture_site, monkeypatch):
+    """A file saved again while it is loaded must not leave an entry of the old bytes holding the new text."""
+    from sitegen import incremental
+    from sitegen.kinds import KINDS
+
+    about = fixture_site / "content" / "pages" / "about.md"
+    first_read = about.read_bytes()
+    about.write_text(about.read_text(encoding="utf-8").replace("title: ", "title: Saved again, "), encoding="utf-8")
+    monkeypatch.setattr(incremental, "_read_bytes", lambda path: first_read)  # the bytes read before the save
+    kind = next(kind for kind in KINDS if kind.name == "pages")
+    loaded = incremental._load_for_store(kind, str(about), "content/pages/about.md", fixture_site,
+                                         fixture_site / "content" / "pages", (0,))
+    document, entry = loaded[3], loaded[7]
+    assert "Saved again" not in document.title
+    assert "Saved again" not in entry
