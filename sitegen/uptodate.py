@@ -202,16 +202,21 @@ def _installed_versions() -> dict[str, str]:
     search (50 ms of every build, one that changed nothing included).
     """
     versions: dict[str, str] = {}
+    other_forms: set[str] = set()  # installed as eggs too: importlib.metadata decides
     for folder in sys.path:
         try:
             names = os.listdir(folder or ".")
+        except NotADirectoryError:  # a zip file on the path: importlib.metadata decides for everything
+            return {}
         except OSError:
             continue
         for entry in names:
             match = _DIST_INFO.fullmatch(entry)
             if match:
                 versions.setdefault(_normal_name(match["name"]), match["version"])
-    return versions
+            elif entry.endswith((".egg-info", ".egg")):
+                other_forms.add(_normal_name(entry.split("-")[0].removesuffix(".egg-info").removesuffix(".egg")))
+    return {name: version for name, version in versions.items() if name not in other_forms}
 
 
 def _version_from_metadata(name: str) -> str | None:

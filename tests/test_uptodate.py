@@ -316,3 +316,17 @@ def test_library_versions_are_those_importlib_metadata_gives():
 
     installed = _installed_versions()
     assert [installed.get(_normal_name(name)) for name in LIBRARIES] == [metadata.version(name) for name in LIBRARIES]
+
+
+def test_library_versions_are_left_to_importlib_metadata_where_a_library_is_also_an_egg(tmp_path, monkeypatch):
+    from sitegen.uptodate import _installed_versions
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "Jinja2-3.0.0.egg-info").mkdir(parents=True)
+    (second / "jinja2-3.1.6.dist-info").mkdir(parents=True)
+    (second / "PyYAML-6.0.4.dist-info").mkdir()
+    monkeypatch.setattr("sys.path", [str(first), str(second)])
+    assert _installed_versions() == {"pyyaml": "6.0.4"}
+    (tmp_path / "libraries.zip").write_bytes(b"")
+    monkeypatch.setattr("sys.path", [str(tmp_path / "libraries.zip"), str(second)])
+    assert _installed_versions() == {}
