@@ -209,10 +209,11 @@ class IncrementalBuilder(Reuse):
                     continue  # not a file (or gone since the listing)
                 entry = self._documents.get(key)
                 if self.kept is not None:  # a one-shot build: the store may know the file's bytes
-                    entry = self._kept_document(kind, key, f"{folder}/{inside}", signature) \
-                        if self._kept_documents else None  # (an empty store: the files are read where parsed)
+                    # (With an empty store the files are read where they are parsed, on every core.)
+                    raw = _read_bytes(key) if self._kept_documents else None
+                    entry = self._kept_document(kind, raw, f"{folder}/{inside}", signature) if raw is not None else None
                     if entry is None:
-                        missing.append((kind, key, f"{folder}/{inside}", root, section, signature))
+                        missing.append((kind, key, f"{folder}/{inside}", root, section, signature, raw))
                 elif entry is None or entry.kind is not kind or not _unchanged(signature, entry.signature, entry.checked):
                     checked, raw = time.time_ns(), _read_bytes(key) if self.keep_pages else None
                     if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
@@ -238,14 +239,13 @@ class IncrementalBuilder(Reuse):
         self._documents = loaded
         return documents
 
-    def _kept_document(self, kind: Collection, path: str, relative: str, signature: tuple) -> _LoadedDocument | None:
-        """The document of a Markdown file from the store, if it holds one made from the file's bytes.
+    def _kept_document(self, kind: Collection, raw: bytes, relative: str, signature: tuple) -> _LoadedDocument | None:
+        """The document of a Markdown file from the store, if it holds one made from the file's bytes `raw`.
 
         The store leaves out the body, which is the end of the file's text: it is taken from the bytes read.
         """
-        raw = _read_bytes(path)
-        key = digest(kind.name, kind.source, relative, raw) if raw is not None else None
-        kept = self._kept_documents.get(key) if key else None
+        key = digest(kind.name, kind.source, relative, raw)
+        kept = self._kept_documents.get(key)
         if kept is None:
             return None
         try:
@@ -715,12 +715,14 @@ class _TemplateIndex:
         return facts
 
 
-def _load_for_store(kind: Collection, path: str, relative: str, root: Path, section: Path, signature: tuple) -> tuple:
-    """Load a Markdown file and find its example values, for the build store: plain values, sent back from a worker.
+def _load_for_store(kind: Collection, path: str, relative: str, root: Path, section: Path, signature: tuple,
+                    raw: bytes | None = None) -> tuple:
+    """Load a Markdown file (from `raw`, its bytes, if read already) and find its example values, for the
+    build store: plain values, sent back from a worker.
 
     (kind's name, relative path, signature, document, problems, example values or None, store key, entry or None)
     """
-    raw = _read_bytes(path)
+    raw = _read_bytes(path) if raw is None else raw
     found = ErrorCollector()
     # Parsed from the bytes the store keys it by (None: unreadable, so read again to report why).
     document = load_document(kind, Path(path), root, section, found, raw)

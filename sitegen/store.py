@@ -37,10 +37,6 @@ class Store:
         except (sqlite3.Error, OSError, ValueError):
             return {}
 
-    def lookup(self, table: str, keys: list[str]) -> dict[str, str]:
-        """The entries of `keys` in a table ({} when the store cannot be read)."""
-        return dict(self.each(table, keys))
-
     def each(self, table: str, keys: list[str]):
         """(key, text) of each of `keys` the table holds, one at a time: a few looked up one by one, many
         by going through the table once, keeping only those asked for (nothing when it cannot be read)."""

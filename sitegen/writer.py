@@ -176,15 +176,7 @@ class Staging:
         _plain_folder(self._root, posixpath.dirname(relative), self._ready)
         target = os.path.join(self._root, relative)
         _clear(target)
-        try:
-            os.link(source, target, follow_symlinks=False)
-        except OSError:
-            return False
-        linked = os.lstat(target)
-        if not stat.S_ISREG(linked.st_mode) or (linked.st_dev, linked.st_ino) != (expected.st_dev, expected.st_ino):
-            os.unlink(target)  # replaced between the check and the link: not the bytes that were checked
-            return False
-        return True
+        return _link_checked(source, target, expected)
 
     def read(self, relative: str) -> str:
         return (self.folder / relative).read_text(encoding="utf-8")
@@ -427,12 +419,21 @@ def _link_same(source: Path, live: str, target: str) -> bool:
         before = os.lstat(live)
         if not stat.S_ISREG(before.st_mode) or not _same_file_content(source, live):
             return False
-        os.link(live, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return _link_checked(live, target, before)
+
+
+def _link_checked(source: str, target: str, expected: os.stat_result) -> bool:
+    """Hard-link `source` at `target`, if it is still the plain file `expected` describes (else nothing is linked)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
     except OSError:
         return False
     linked = os.lstat(target)
-    if (linked.st_dev, linked.st_ino, linked.st_mtime_ns) != (before.st_dev, before.st_ino, before.st_mtime_ns):
-        os.unlink(target)  # replaced or changed between the check and the link: copy instead
+    if not stat.S_ISREG(linked.st_mode) or (linked.st_dev, linked.st_ino, linked.st_mtime_ns) != (
+            expected.st_dev, expected.st_ino, expected.st_mtime_ns):
+        os.unlink(target)  # replaced or changed between the check and the link: not the bytes that were checked
         return False
     return True
 

@@ -358,8 +358,8 @@ def test_the_store_finds_the_same_entries_one_by_one_or_whole(tmp_path, count):
     store.store({"results": entries}, {"results": set(entries)})
     wanted = [f"key{number}" for number in range(0, 2 * count, 2)] + ["absent"]
     assert (len(wanted) > FEW_KEYS) == (count > FEW_KEYS)
-    assert store.lookup("results", wanted) == {key: entries[key] for key in wanted if key in entries}
-    assert Store(tmp_path / "store.sqlite", "v2", ("results",)).lookup("results", wanted) == {}  # another version
+    assert dict(store.each("results", wanted)) == {key: entries[key] for key in wanted if key in entries}
+    assert dict(Store(tmp_path / "store.sqlite", "v2", ("results",)).each("results", wanted)) == {}  # another version
 
 
 def test_template_facts_from_the_store_are_those_worked_out_afresh(fixture_site):
