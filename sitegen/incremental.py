@@ -66,7 +66,7 @@ from .placeholders import scan as scan_placeholders
 from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
 from .routes import Route
-from .templating import TEMPLATE_DIR
+from .templating import TEMPLATE_DIR, loaded_names
 from .writer import MARKER, mark_folder, read_plain_file
 from .yamlsource import YamlProblem, read_text
 
@@ -710,7 +710,7 @@ class _TemplateIndex:
             facts = None
         else:
             references = list(meta.find_referenced_templates(tree))
-            facts = None if None in references else (tuple(references), frozenset(meta.find_undeclared_variables(tree)))
+            facts = None if None in references else (tuple(references), loaded_names(tree))
         self.facts[name] = (text, facts)
         return facts
 

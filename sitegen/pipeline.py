@@ -229,6 +229,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
                         errors)
         _check_navigation(root, _config_links(config), plan, unpublished, errors)
     env = reuse.environment(root)
+    env.forget_renders()  # what a template rendered in an earlier build read values that may have changed
     templates = _load_templates(env, plan, root, errors)
     redirect_template = _load_redirect_template(env, root, errors) if redirects else None
     if not (config_ok and data_ok):  # directives would miss what failed to load: false alarms

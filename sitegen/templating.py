@@ -47,9 +47,97 @@ class _TemplateLoader(jinja2.FileSystemLoader):
             raise TemplateEncodingError("this file is not UTF-8 text", line, template, filename) from None
 
 
-def create_environment(root: Path) -> jinja2.Environment:
+class SiteEnvironment(jinja2.Environment):
+    """A Jinja environment that renders a template including nothing once per build and set of values.
+
+    Such a template (the footer: every location's address and hours) reads
+    the same values on every page, so it renders the same text: the first
+    page's is kept, and given again while each name the template reads still
+    has the very same value (the kept values are held, so no other object can
+    take their place). The values are those of one build: `forget_renders`
+    starts afresh, as data may change in place between builds.
+    """
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._reads: dict[str, tuple[str, ...]] = {}  # template name -> names it reads, if it includes nothing
+        self._renders: dict[int, tuple] = {}  # id(template) -> (template, the values it read, its text)
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if isinstance(source, str) and name is not None:
+            source = self.parse(source, name, filename)
+        if isinstance(source, nodes.Template) and name is not None:
+            self._reads.pop(name, None)
+            reads = _reads_of_self_contained(source)
+            if reads is not None:
+                self._reads[name] = reads
+        return super().compile(source, name, filename, raw, defer_init)
+
+    def get_template(self, name, parent=None, globals=None):
+        template = super().get_template(name, parent, globals)
+        reads = self._reads.get(template.name)
+        if reads is not None and not getattr(template, "_renders_once", False):
+            template.root_render_func = self._render_once(template, template.root_render_func, reads)
+            template._renders_once = True
+        return template
+
+    def forget_renders(self) -> None:
+        self._renders.clear()
+
+    def _render_once(self, template: jinja2.Template, render, reads: tuple[str, ...]):
+        renders = self._renders
+
+        def root(context):
+            values = tuple(context.resolve_or_missing(name) for name in reads)
+            known = renders.get(id(template))
+            if known is None or any(now is not then for now, then in zip(values, known[1])):
+                known = renders[id(template)] = (template, values, self.concat(render(context)))
+            yield known[2]
+
+        return root
+
+
+def loaded_names(tree: nodes.Template) -> frozenset[str]:
+    """Every name a template loads: all it may read from its context, and its own variables too.
+
+    jinja2.meta.find_undeclared_variables tells them apart, at the cost of
+    generating the template's code; a few more names only make what depends
+    on them stricter.
+    """
+    names = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
+    names.update(node.name for node in tree.find_all(nodes.NSRef))
+    return frozenset(names)
+
+
+# Methods that change the list, dict or set they are called on.
+_CHANGING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
+                               "setdefault", "popitem", "add", "discard", "difference_update",
+                               "intersection_update", "symmetric_difference_update"})
+
+
+def _reads_of_self_contained(tree: nodes.Template) -> tuple[str, ...] | None:
+    """The names a template loads, if its text is all it gives; else None.
+
+    Its text is all it gives when it includes, imports and extends nothing,
+    defines no macro, block or variable outside a loop (an import takes
+    those), and changes nothing it was given (a namespace's attribute, a
+    list's items).
+    """
+    if next(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends, nodes.Macro,
+                           nodes.Block, nodes.NSRef)), None) is not None:
+        return None
+    if any(isinstance(call.node, nodes.Getattr) and call.node.attr in _CHANGING_METHODS
+           for call in tree.find_all(nodes.Call)):
+        return None
+    in_loops = {id(name) for loop in tree.find_all(nodes.For) for name in loop.find_all(nodes.Name)}
+    if any(node.ctx != "load" and id(node) not in in_loops for node in tree.find_all(nodes.Name)):
+        return None
+    return tuple(sorted(loaded_names(tree)))
+
+
+def create_environment(root: Path) -> SiteEnvironment:
     """Build the environment every page is rendered with."""
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=_TemplateLoader(str(root / TEMPLATE_DIR)),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
