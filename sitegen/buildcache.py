@@ -15,7 +15,10 @@ a build and updated at its end:
 - layouts: what the link check read from the header and footer most pages
   share, once each, named by the page entries;
 - templates: a template's name and text -> the templates it pulls in and the
-  variables it reads (what jinja2.meta finds in it), which page keys are made of.
+  variables it loads, which page keys are made of;
+- links: the link check's memo (checks.LinkMemo): the pages that passed, by
+  their HTML's digest, with what their links lead to, so an unchanged page
+  whose targets are all still there is neither decoded nor checked again.
 
 Everything is kept as JSON of known classes, never pickled: a cache file
 could come from anywhere, so reading it must not be able to run code. The
@@ -40,8 +43,8 @@ from .uptodate import versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
-FORMAT = 4
-TABLES = ("documents", "pages", "layouts", "templates")
+FORMAT = 5
+TABLES = ("documents", "pages", "layouts", "templates", "links")
 
 # The classes an entry may hold; decoding makes no other.
 _CLASSES = {cls.__name__: cls for cls in (Document, TocEntry, SiteError, PageFacts, LayoutFacts)}
@@ -57,10 +60,11 @@ class BuildCache(Store):
 def encode_page(html_digest: str, facts: PageFacts, memo: dict) -> tuple[str, list[str], dict[str, str]]:
     """A page's entry, the keys of its layout parts, and those parts' texts not in `memo` yet.
 
-    The entry holds its HTML's digest on the first line (read without
-    decoding the rest), then its own facts and the keys of the layout parts
-    (header, footer) it shares with most pages: those are kept once each in
-    the layouts table. `memo` (one a build, per process) remembers the parts encoded.
+    The entry holds its HTML's digest on the first line and the keys of the
+    layout parts (header, footer) it shares with most pages on the second
+    (both read without decoding the rest), then its own facts; the parts are
+    kept once each in the layouts table. `memo` (one a build, per process)
+    remembers the parts encoded.
     """
     keys, new = [], {}
     for part in facts.shared:
@@ -69,32 +73,44 @@ def encode_page(html_digest: str, facts: PageFacts, memo: dict) -> tuple[str, li
             memo[part] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
             new[memo[part]] = text
         keys.append(memo[part])
-    return f"{html_digest}\n{json.dumps([encode(dataclasses.replace(facts, shared=())), keys])}", keys, new
+    return f"{html_digest}\n{' '.join(keys)}\n{encode(dataclasses.replace(facts, shared=()))}", keys, new
 
 
 def page_html_digest(entry: str) -> str:
     return entry.split("\n", 1)[0]
 
 
-def decode_facts(entry: str, layout_texts: dict[str, str],
-                 layouts: dict[str, LayoutFacts]) -> tuple[PageFacts, list[str]]:
-    """The facts of a page's entry and its layouts' keys; `layouts` memoises the parts decoded.
+def page_layout_keys(entry: str) -> list[str]:
+    """The keys of the layout parts a page's entry names; ValueError for an entry that has none."""
+    lines = entry.split("\n", 2)
+    if len(lines) != 3:
+        raise ValueError("not a page's entry")
+    return lines[1].split()
 
-    ValueError if the entry, or a layout it names, is damaged or missing.
-    """
-    try:
-        own, keys = json.loads(entry.split("\n", 1)[1])
-        parts = []
-        for key in keys:
-            if key not in layouts:
-                layouts[key] = decode(layout_texts[key])
-            parts.append(layouts[key])
-        facts = decode(own)
-        if not isinstance(facts, PageFacts) or not all(isinstance(part, LayoutFacts) for part in parts):
-            raise ValueError("not the facts of a page")
-        return dataclasses.replace(facts, shared=tuple(parts)), keys
-    except (IndexError, TypeError, KeyError) as exc:
-        raise ValueError(f"not a page's entry: {exc}") from None
+
+def decode_layouts(keys: list[str], layout_texts: dict[str, str], layouts: dict[str, LayoutFacts]) -> tuple:
+    """The layout parts named by `keys`; `layouts` memoises those decoded. ValueError if one is damaged or missing."""
+    parts = []
+    for key in keys:
+        if key not in layouts:
+            try:
+                part = decode(layout_texts[key])
+            except KeyError:
+                raise ValueError(f"no layout {key}") from None
+            if not isinstance(part, LayoutFacts):
+                raise ValueError("not the facts of a layout")
+            layouts[key] = part
+        parts.append(layouts[key])
+    return tuple(parts)
+
+
+def decode_own_facts(entry: str) -> PageFacts:
+    """A page's own facts (without its layout parts) from its entry; ValueError if it is damaged."""
+    lines = entry.split("\n", 2)
+    facts = decode(lines[2]) if len(lines) == 3 else None
+    if not isinstance(facts, PageFacts) or facts.shared:
+        raise ValueError("not the facts of a page")
+    return facts
 
 
 class NotStorable(Exception):

@@ -7,6 +7,7 @@ run on every build.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -282,6 +283,7 @@ def check_pages(pages: dict[str, tuple[Route, str]], static_urls: set[str], erro
         for url, (targets, fragment_targets) in needs_of.items():
             if url not in failed:
                 memo.passed(url, facts_by_url[url], targets, fragment_targets)
+        memo.note_target_ids(facts_by_url)
 
 
 class _IdsByUrl:
@@ -302,8 +304,53 @@ class _IdsByUrl:
         return ids
 
 
+class KeptPageFacts:
+    """A page's facts with the digest of its HTML (`token`), as the build store gives them.
+
+    The layout parts (`shared`) are at hand; the page's own facts are read
+    from the store (`read`) when first asked for, so a page that passes the
+    link check unread (LinkMemo) is never decoded.
+    """
+
+    __slots__ = ("token", "shared", "_own", "_read")
+
+    def __init__(self, token: str, shared: tuple[LayoutFacts, ...], own: PageFacts | None = None,
+                 read: Callable[[], PageFacts] | None = None):
+        self.token, self.shared, self._own, self._read = token, shared, own, read
+
+    def _facts(self) -> PageFacts:
+        if self._own is None:
+            self._own, self._read = self._read(), None
+        return self._own
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return self._facts().ids
+
+    @property
+    def links(self) -> frozenset[str]:
+        return self._facts().links
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self._facts().missing
+
+    @property
+    def h1_count(self) -> int:
+        return self._facts().h1_count
+
+    def all_ids(self) -> frozenset[str]:
+        ids = self._facts().ids
+        return ids.union(*(part.ids for part in self.shared)) if self.shared else ids
+
+
+def _token(facts) -> object:
+    """What stands for a page's facts in the memo: its HTML's digest where known, else the facts themselves."""
+    return facts.token if type(facts) is KeptPageFacts else facts
+
+
 class LinkMemo:
-    """The pages check_pages found nothing wrong with, kept between the live preview's builds.
+    """The pages check_pages found nothing wrong with, kept between builds.
 
     A page passes when it has the required elements, one <h1>, and none of its
     own links or of the relative links of its layout has a problem. Whether a
@@ -313,53 +360,117 @@ class LinkMemo:
     facts as when it passed passes again until one of its targets changes in
     one of those ways. Every other page is checked as in a clean build, in the
     same order, and a page that passes reports nothing: the messages are the same.
+
+    The live preview keeps it in memory, with the facts themselves standing for
+    a page; `python build.py` keeps it in the build store (`to_text`,
+    `from_text`), with the digest of each page's HTML standing for its facts.
     """
 
     def __init__(self):
-        self._passed: dict[str, tuple[PageFacts, frozenset[str]]] = {}  # URL -> (its facts, its targets)
+        self._passed: dict[str, tuple[object, frozenset[str], frozenset[str]]] = {}  # URL -> (token, targets,
+        #                                                                              targets of #fragments)
         self._needing: dict[str, set[str]] = {}  # target -> the passed pages that link to it
         self._needing_ids: dict[str, set[str]] = {}  # target -> the passed pages that link to an id on it
         self._seen: tuple[frozenset, ...] = (frozenset(), frozenset(), frozenset())  # pages, static files, reported
-        self._facts: dict[str, PageFacts] = {}  # URL -> facts, of the pages last checked
+        self._target_ids: dict[str, tuple[object, frozenset[str]]] = {}  # #fragment target -> (token, its ids)
 
-    def still_passing(self, pages, static_urls, reported, facts_by_url: dict[str, PageFacts]) -> set[str]:
+    def still_passing(self, pages, static_urls, reported, facts_by_url: dict) -> set[str]:
         """The URLs of the pages that pass without being checked again; forgets the others."""
         seen = (frozenset(pages), frozenset(static_urls), frozenset(reported))
         stale: set[str] = set()
         for now, before in zip(seen, self._seen):
             for target in now ^ before:  # gone or new
                 stale.update(self._needing.get(target, ()))
-        for url, facts in facts_by_url.items():
-            old = self._facts.get(url)
-            if old is not facts and (old is None or old.all_ids() != facts.all_ids()):
+        for url, (token, ids) in self._target_ids.items():
+            facts = facts_by_url.get(url)
+            if facts is None or (_token(facts) != token and facts.all_ids() != ids):
                 stale.update(self._needing_ids.get(url, ()))
-        self._seen, self._facts = seen, dict(facts_by_url)
+        self._seen = seen
         passing = set()
-        for url, (facts, _) in self._passed.items():
-            if url not in stale and facts_by_url.get(url) is facts:
+        for url, (token, _, _) in self._passed.items():
+            facts = facts_by_url.get(url)
+            if url not in stale and facts is not None and _token(facts) == token:
                 passing.add(url)
         for url in [url for url in self._passed if url not in passing]:
             self._forget(url)
         return passing
 
-    def passed(self, url: str, facts: PageFacts, targets: set[str], fragment_targets: set[str]) -> None:
+    def passed(self, url: str, facts, targets: set[str], fragment_targets: set[str]) -> None:
         self._forget(url)
-        self._passed[url] = (facts, frozenset(targets))
+        self._passed[url] = (_token(facts), frozenset(targets), frozenset(fragment_targets))
         for target in targets:
             self._needing.setdefault(target, set()).add(url)
         for target in fragment_targets:
             self._needing_ids.setdefault(target, set()).add(url)
 
+    def note_target_ids(self, facts_by_url: dict) -> None:
+        """Remember the ids of the pages passed pages link to with a #fragment, to tell when they change.
+
+        Most are the pages themselves (their table of contents): a page whose
+        token is the one noted has the ids noted, and is not read again.
+        """
+        noted = {}
+        for url in self._needing_ids:
+            facts = facts_by_url.get(url)
+            if facts is not None:
+                token, before = _token(facts), self._target_ids.get(url)
+                noted[url] = before if before is not None and before[0] == token else (token, facts.all_ids())
+        self._target_ids = noted
+
+    def to_text(self) -> str:
+        """The memo as JSON, for the build store: the pages whose token is their HTML's digest."""
+        def kept(token) -> bool:
+            return type(token) is str
+
+        return json.dumps({
+            "seen": [sorted(urls) for urls in self._seen],
+            "passed": {url: [token, sorted(targets), sorted(fragment_targets)]
+                       for url, (token, targets, fragment_targets) in self._passed.items() if kept(token)},
+            "target_ids": {url: [token, sorted(ids)] for url, (token, ids) in self._target_ids.items() if kept(token)},
+        }, separators=(",", ":"))
+
+    @classmethod
+    def from_text(cls, text: str | None) -> "LinkMemo":
+        """The memo `to_text` wrote; an empty one for anything else (no text, a damaged one)."""
+        memo = cls()
+        if not text:
+            return memo
+        try:
+            kept = json.loads(text)
+            seen = tuple(frozenset(_strings(urls)) for urls in kept["seen"])
+            target_ids = {str(url): (str(token), frozenset(_strings(ids))) for url, (token, ids) in
+                          kept["target_ids"].items()}
+            passed = [(str(url), str(token), _strings(targets), _strings(fragment_targets))
+                      for url, (token, targets, fragment_targets) in kept["passed"].items()]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return memo
+        if len(seen) != 3:
+            return memo
+        memo._seen, memo._target_ids = seen, target_ids
+        for url, token, targets, fragment_targets in passed:
+            memo._passed[url] = (token, frozenset(targets), frozenset(fragment_targets))
+            for target in targets:
+                memo._needing.setdefault(target, set()).add(url)
+            for target in fragment_targets:
+                memo._needing_ids.setdefault(target, set()).add(url)
+        return memo
+
     def _forget(self, url: str) -> None:
         entry = self._passed.pop(url, None)
         if entry is not None:
-            for target in entry[1]:
-                for index in (self._needing, self._needing_ids):
+            for index, targets in ((self._needing, entry[1]), (self._needing_ids, entry[2])):
+                for target in targets:
                     urls = index.get(target)
                     if urls is not None:
                         urls.discard(url)
                         if not urls:
                             del index[target]
+
+
+def _strings(items) -> list[str]:
+    if not isinstance(items, list) or not all(type(item) is str for item in items):
+        raise TypeError("not a list of text")
+    return items
 
 
 def _link_problem(href: str, resolved: tuple[str, str] | _Malformed, pages, static_urls: set[str],

@@ -53,7 +53,7 @@ from jinja2 import meta
 from . import buildcache
 from .buildcache import BuildCache, NotStorable
 from .cache import MarkdownCache, reads_the_site
-from .checks import LinkMemo, PageFacts, page_facts
+from .checks import KeptPageFacts, LinkMemo, PageFacts, page_facts
 from .collections import Collection, SiteData
 from .config import CONFIG_FILE
 from .content import document_sections, load_document, matching_paths
@@ -77,6 +77,7 @@ EDITOR_FILE = re.compile(r"\.sw[a-p]$|~$|^\.#|^#.*#$|^4913$|___jb_\w+___$|\.crsw
 # How close to a check a file's modification time may be before its size and
 # time alone no longer prove it unchanged (file times have coarse ticks).
 RACY_NS = 1_000_000_000
+LINK_MEMO_KEY = "site"  # the link memo's one entry in the build store
 
 
 def is_editor_file(name: str) -> bool:
@@ -179,6 +180,8 @@ class IncrementalBuilder(Reuse):
             self._kept_pages = self.kept.entries("pages")
             self._kept_layouts = self.kept.entries("layouts")
             self._kept_templates = self.kept.entries("templates")
+            if self.page_store is not None:  # pages known by their HTML's digest: the link memo can be kept
+                self.link_memo = LinkMemo.from_text(self.kept.entries("links").get(LINK_MEMO_KEY))
             self._layout_memo = {}
             self._new_entries = {table: {} for table in buildcache.TABLES}
             self._used_entries = {table: set() for table in buildcache.TABLES}
@@ -389,6 +392,8 @@ class IncrementalBuilder(Reuse):
             self.store.store(self._stored, self._store_keys)
             self._stored = {}
         if self.kept is not None:
+            if self.link_memo is not None and not self.keep_pages:
+                self._new_entries["links"] = {LINK_MEMO_KEY: self.link_memo.to_text()}
             self.kept.store(self._new_entries, self._used_entries)
             self._new_entries = {table: {} for table in buildcache.TABLES}
 
@@ -410,6 +415,9 @@ class IncrementalBuilder(Reuse):
                     if entry is not None:
                         self._new_entries["pages"][key] = entry[0]
                         self._used_entries["layouts"].update(entry[1])
+                        if outcome[2] is not None:  # rendered: its facts, known to the link memo by the HTML's digest
+                            facts = KeptPageFacts(buildcache.page_html_digest(entry[0]), outcome[2].shared, own=outcome[2])
+                            outcome = (*outcome[:2], facts, *outcome[3:])
                     elif outcome[3] and outcome[2] is None:  # reused: its facts are read here, layouts once
                         outcome = (*outcome[:2], self._stored_facts(self._kept_pages[key], relative, layout_texts, layouts),
                                    *outcome[3:])
@@ -486,13 +494,22 @@ class IncrementalBuilder(Reuse):
             return StoredPage(None)
         return None
 
-    def _stored_facts(self, kept: str, relative: str, layout_texts: dict, layouts: dict) -> PageFacts:
+    def _stored_facts(self, kept: str, relative: str, layout_texts: dict, layouts: dict) -> KeptPageFacts | PageFacts:
+        """A reused page's facts: its layout parts now, its own facts when the link check first asks for them."""
         try:
-            facts, keys = buildcache.decode_facts(kept, layout_texts, layouts)
-            self._used_entries["layouts"].update(keys)
-            return facts
+            keys = buildcache.page_layout_keys(kept)
+            shared = buildcache.decode_layouts(keys, layout_texts, layouts)
         except ValueError:  # a damaged entry: read the page the staging folder holds
             return page_facts(self.page_store.read(relative), layouts)
+        self._used_entries["layouts"].update(keys)
+
+        def read() -> PageFacts:
+            try:
+                return replace(buildcache.decode_own_facts(kept), shared=shared)
+            except ValueError:
+                return page_facts(self.page_store.read(relative), {})
+
+        return KeptPageFacts(buildcache.page_html_digest(kept), shared, read=read)
 
     # --- keys --------------------------------------------------------------
 

@@ -37,7 +37,8 @@ FRAGMENTS = ["It's \"quoted\" -- and 'single'...", "## A heading", "### Another 
              "- one\n- two", "| a | b |\n| --- | --- |\n| 1 | 2 |", "```\ncode 'here'\n```", "Term\n:   definition",
              "[the services](/services/)", "<span>inline</span>", "::: call-to-action", "Plain words.",
              "*emphasis* and **strong**"]
-MISTAKES = ["[a broken link](/no-such-page/)", "<script>alert(1)</script>", "::: no-such-directive"]
+MISTAKES = ["[a broken link](/no-such-page/)", "<script>alert(1)</script>", "::: no-such-directive",
+            "[a heading that comes and goes](/plain-0/#a-heading)"]
 
 
 def _build(root, builder=None):
@@ -454,3 +455,75 @@ def test_a_document_is_parsed_from_the_bytes_its_store_entry_is_keyed_by(fixture
     document, entry = loaded[3], loaded[7]
     assert "Saved again" not in document.title
     assert "Saved again" not in entry
+
+
+def _checked_pages(monkeypatch) -> list[str]:
+    """The URLs of the pages whose own facts are read by the link check from here on."""
+    from sitegen import checks
+
+    read = []
+    original = checks.KeptPageFacts._facts
+
+    def reading(self):
+        if self._own is None:
+            read.append(self.token)
+        return original(self)
+
+    monkeypatch.setattr(checks.KeptPageFacts, "_facts", reading)
+    return read
+
+
+def _write_page(root, name: str, title: str, body: str) -> None:
+    (root / "content" / "pages" / f"{name}.md").write_text(
+        f"---\ntitle: {title}\ndescription: A page of the link memo's test.\n---\n\n{body}\n", encoding="utf-8")
+
+
+def test_after_one_edit_no_other_page_is_read_again_for_the_link_check(fixture_site, monkeypatch):
+    _write_page(fixture_site, "plain", "Plain", "## A heading\n\nPlain words.")
+    assert run_build(fixture_site).code == 0
+    _write_page(fixture_site, "plain", "Plain", "## A heading\n\nPlain words, and one more sentence.")
+    read = _checked_pages(monkeypatch)
+    assert run_build(fixture_site).code == 0
+    assert read == []  # every unchanged page passed as it did, unread (the edited one links to none of them)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda root: _write_page(root, "target", "Target", "## Part one\n\nNo second part now."),
+     "content/pages/linker.md:8: the link '/target/#part-two' leads to no heading or id '#part-two' on /target/"),
+    (lambda root: (root / "content" / "pages" / "target.md").unlink(),
+     "content/pages/linker.md:8: the link '/target/#part-two' leads to no page on this site"),
+])
+def test_an_unchanged_page_whose_link_target_changed_is_checked_again(fixture_site, change, message):
+    _write_page(fixture_site, "target", "Target", "## Part one\n\nText.\n\n## Part two\n\nMore text.")
+    _write_page(fixture_site, "linker", "Linker", "Plain words.\n\n[the second part](/target/#part-two)")
+    assert run_build(fixture_site).code == 0
+    change(fixture_site)
+    failed = run_build(fixture_site)
+    assert failed.code == 1
+    assert message in failed.err
+    # Put back, it passes again; and a clean build of the broken site says the same.
+    _write_page(fixture_site, "target", "Target", "## Part one\n\nText.\n\n## Part two\n\nMore text.")
+    assert run_build(fixture_site).code == 0
+    change(fixture_site)
+    assert run_build(fixture_site).err == run_build(fixture_site, "--no-cache").err
+
+
+def test_the_link_memo_survives_its_text_and_refuses_damaged_text():
+    from sitegen.checks import KeptPageFacts, LayoutFacts, LinkMemo, PageFacts
+
+    layout = LayoutFacts(frozenset({"main"}), frozenset({"/"}), 0)
+    facts = {url: KeptPageFacts(f"digest-{url}", (layout,), own=PageFacts(frozenset({"top"}), frozenset(), (), 1))
+             for url in ("/a/", "/b/")}
+    memo = LinkMemo()
+    assert memo.still_passing(facts, set(), set(), facts) == set()
+    memo.passed("/a/", facts["/a/"], {"/b/"}, {"/b/"})
+    memo.passed("/b/", facts["/b/"], set(), set())
+    memo.note_target_ids(facts)
+    again = LinkMemo.from_text(memo.to_text())
+    assert again.still_passing(facts, set(), set(), facts) == {"/a/", "/b/"}
+    # /b/ is rendered anew with other ids: /a/, which links to one of its ids, is checked again.
+    changed = {**facts, "/b/": KeptPageFacts("other", (layout,), own=PageFacts(frozenset({"moved"}), frozenset(), (), 1))}
+    assert LinkMemo.from_text(memo.to_text()).still_passing(changed, set(), set(), changed) == set()
+    for damaged in ("", "{", "[]", '{"seen": [[], []], "passed": {}, "target_ids": {}}',
+                    '{"seen": [[], [], []], "passed": {"/a/": ["t", [1], []]}, "target_ids": {}}'):
+        assert LinkMemo.from_text(damaged).still_passing(facts, set(), set(), facts) == set()
