@@ -5,7 +5,9 @@ After a build that wrote the site, the command line records three things in
 (the bytes of every file in content/, templates/ and static/ and of
 site_config.yaml, never their times; the options; the day it was built for;
 the code and library versions), a digest of the listing of what it wrote
-(each output file's name, size, time and inode) and what it printed. A build
+(each output file's and folder's name, size, time and inode; a file added or
+removed by hand changes its folder's time), the listing itself, and what it
+printed. A build
 whose fingerprint matches and whose output folder is untouched prints the
 same report and stops. Anything else (an edit, a new day, a file in output/
 changed or deleted by hand, a symbolic link among the sources, a record that
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MEMO_FILE = "last-build.json"
-FORMAT = 1
+FORMAT = 2
 SOURCE_FOLDERS = ("content", "templates", "static")
 SOURCE_FILES = ("site_config.yaml",)
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "pyyaml", "pillow", "selectolax")
@@ -64,26 +66,44 @@ def source_fingerprint(root: Path, settings: dict) -> str | None:
     return digest.hexdigest()
 
 
-def output_digest(output: Path) -> str | None:
-    """A digest of the output folder's listing: each file's name, size, modification time and inode."""
-    digest = hashlib.sha256()
+def output_listing(output: Path) -> tuple[str, list[str]] | None:
+    """A digest of the output folder as it is, and the listing it was made from (folders end in '/').
+
+    Each folder and file counts with its name, type, size, modification time
+    and inode. A file added or removed changes its folder's time, so a later
+    look (listing_digest) needs only the entries listed now, not the folders read again.
+    """
+    listing = [""]
     try:
         if output.is_symlink() or not output.is_dir():
             return None
-        pending = [(output, "")]
+        pending = [(os.fspath(output), "")]
         while pending:
             folder, prefix = pending.pop()
             with os.scandir(folder) as entries:
-                for entry in sorted(entries, key=lambda e: e.name):
-                    relative = prefix + entry.name
+                for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
-                        digest.update(f"d {relative}\n".encode("utf-8", "surrogateescape"))
-                        pending.append((Path(entry.path), relative + "/"))
+                        listing.append(f"{prefix}{entry.name}/")
+                        pending.append((entry.path, f"{prefix}{entry.name}/"))
                     else:
-                        info = entry.stat(follow_symlinks=False)
-                        digest.update(f"f {relative} {info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n"
-                                      .encode("utf-8", "surrogateescape"))
+                        listing.append(prefix + entry.name)
     except OSError:
+        return None
+    listing.sort()
+    found = listing_digest(output, listing)
+    return None if found is None else (found, listing)
+
+
+def listing_digest(output: Path, listing: list[str]) -> str | None:
+    """The digest of the entries of `listing` in `output` as they are now; None if one is gone or unreadable."""
+    digest = hashlib.sha256()
+    root = os.fspath(output)
+    try:
+        for relative in listing:
+            info = os.lstat(os.path.join(root, relative.rstrip("/")))  # a link where a folder was: the link
+            digest.update(f"{relative} {info.st_mode} {info.st_size} {info.st_mtime_ns} {info.st_ino}\n"
+                          .encode("utf-8", "surrogateescape"))
+    except (OSError, ValueError):
         return None
     return digest.hexdigest()
 
@@ -96,7 +116,9 @@ def unchanged_build(cache_dir: Path, fingerprint: str | None, output: Path) -> R
         memo = json.loads((cache_dir / MEMO_FILE).read_text(encoding="utf-8"))
         if memo.get("format") != FORMAT or memo.get("fingerprint") != fingerprint:
             return None
-        if memo.get("output") != str(output.resolve()) or memo.get("listing") != output_digest(output):
+        listing = memo.get("entries")
+        if memo.get("output") != str(output.resolve()) or not isinstance(listing, str) or output.is_symlink() or \
+                memo.get("listing") != listing_digest(output, listing.split("\n")):
             return None
         return Report(*(str(part) for part in memo["report"]))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -109,15 +131,15 @@ def record_build(cache_dir: Path, fingerprint: str | None, output: Path, report:
     try:
         if cache_dir.is_symlink() or target.is_symlink():
             return  # the cache writes only where it was put
-        listing = output_digest(output)
-        if fingerprint is None or listing is None:
+        listed = output_listing(output)
+        if fingerprint is None or listed is None:
             target.unlink(missing_ok=True)
             return
         cache_dir.mkdir(exist_ok=True)
         ignore_in_git(cache_dir)
         temporary = cache_dir / f".{MEMO_FILE}.{os.getpid()}"
         temporary.write_text(json.dumps({"format": FORMAT, "fingerprint": fingerprint, "output": str(output.resolve()),
-                                         "listing": listing, "report": [report.warnings, report.summary_before_seconds,
+                                         "listing": listed[0], "entries": "\n".join(listed[1]), "report": [report.warnings, report.summary_before_seconds,
                                                                         report.summary_after_seconds]}),
                              encoding="utf-8")
         os.replace(temporary, target)

@@ -42,8 +42,8 @@ def test_a_build_after_no_change_prints_the_same_report_and_rewrites_nothing(fix
     assert (fixture_site / CACHE / uptodate.MEMO_FILE).is_file()
 
 
-@pytest.mark.parametrize("change", ["source", "template", "output-edited", "output-deleted", "option", "day",
-                                    "no-cache"])
+@pytest.mark.parametrize("change", ["source", "template", "output-edited", "output-deleted", "output-added",
+                                    "output-added-deeper", "output-folder-linked", "option", "day", "no-cache"])
 def test_any_change_builds_again(fixture_site, change):
     assert run_build(fixture_site, "--today", "2026-11-02").code == 0
     output = fixture_site / "output"
@@ -58,6 +58,15 @@ def test_any_change_builds_again(fixture_site, change):
         (output / "index.html").write_text("changed by hand", encoding="utf-8")
     elif change == "output-deleted":
         (output / "sitemap.xml").unlink()
+    elif change == "output-added":
+        (output / "notes.txt").write_text("a file put there by hand", encoding="utf-8")
+    elif change == "output-added-deeper":
+        (output / "about" / "old").mkdir()
+        (output / "about" / "old" / "index.html").write_text("put there by hand", encoding="utf-8")
+    elif change == "output-folder-linked":  # the folder moved away, a link to it in its place
+        moved = fixture_site / "moved-about"
+        (output / "about").rename(moved)
+        (output / "about").symlink_to(moved, target_is_directory=True)
     elif change == "option":
         args += ["--base-url", "https://www.hand-in-health.test"]
     elif change == "day":
