@@ -293,7 +293,7 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
     report = _report(site, f"into {_display(output)}" if write else "checked; nothing written", warnings)
     print(report.summary(site.seconds))
     if write and use_cache:
-        uptodate.record_build(cache_dir, fingerprint, output, report)
+        uptodate.record_build(cache_dir, fingerprint, output, report, staging.entries if staging else None)
     return EXIT_OK
 
 

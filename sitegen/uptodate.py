@@ -125,13 +125,22 @@ def unchanged_build(cache_dir: Path, fingerprint: str | None, output: Path) -> R
         return None  # no record, or one that cannot be read: build
 
 
-def record_build(cache_dir: Path, fingerprint: str | None, output: Path, report: Report) -> None:
-    """Remember that `output` now holds the build of `fingerprint` (or forget the last one)."""
+def record_build(cache_dir: Path, fingerprint: str | None, output: Path, report: Report,
+                 entries: list[str] | None = None) -> None:
+    """Remember that `output` now holds the build of `fingerprint` (or forget the last one).
+
+    `entries`, the listing of what the writer left in `output` (sorted, as
+    output_listing gives it), spares reading every folder again.
+    """
     target = cache_dir / MEMO_FILE
     try:
         if cache_dir.is_symlink() or target.is_symlink():
             return  # the cache writes only where it was put
-        listed = output_listing(output)
+        if entries is None:
+            listed = output_listing(output)
+        else:
+            found = listing_digest(output, entries) if not output.is_symlink() else None
+            listed = None if found is None else (found, entries)
         if fingerprint is None or listed is None:
             target.unlink(missing_ok=True)
             return
@@ -139,8 +148,9 @@ def record_build(cache_dir: Path, fingerprint: str | None, output: Path, report:
         ignore_in_git(cache_dir)
         temporary = cache_dir / f".{MEMO_FILE}.{os.getpid()}"
         temporary.write_text(json.dumps({"format": FORMAT, "fingerprint": fingerprint, "output": str(output.resolve()),
-                                         "listing": listed[0], "entries": "\n".join(listed[1]), "report": [report.warnings, report.summary_before_seconds,
-                                                                        report.summary_after_seconds]}),
+                                         "listing": listed[0], "entries": "\n".join(listed[1]),
+                                         "report": [report.warnings, report.summary_before_seconds,
+                                                    report.summary_after_seconds]}),
                              encoding="utf-8")
         os.replace(temporary, target)
     except OSError:

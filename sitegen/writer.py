@@ -139,6 +139,7 @@ class Staging:
         self.listing = listing or ({MARKER}, set())  # (files, folders) in the folder when it was opened
         self._root = os.fspath(folder)
         self._ready: set[str] = set()  # folders this process made sure of, for `put`
+        self.entries: list[str] | None = None  # what output/ holds once `finish` is done
 
     @classmethod
     def open(cls, output: Path, spare: Path | None = None) -> "Staging":
@@ -182,7 +183,12 @@ class Staging:
         return (self.folder / relative).read_text(encoding="utf-8")
 
     def finish(self, pages: dict[str, str], static_files: dict[str, Path], written: frozenset[str] = frozenset()) -> None:
-        """Add `pages` and `static_files` to what was put, drop everything else, and swap the folder in."""
+        """Add `pages` and `static_files` to what was put, drop everything else, and swap the folder in.
+
+        Afterwards `entries` lists what the output folder holds: '' for itself,
+        each folder (ending in '/') and each file, sorted.
+        """
+        self.entries = _entries({MARKER, *pages, *static_files, *written})
         try:
             if self.claimed or written:
                 _update_in_place(self.folder, pages, static_files, written, self.listing,
@@ -199,6 +205,17 @@ class Staging:
         """Give up the build: a folder made from the spare goes back to being it (what it holds now
         only saves writes later); a new one is deleted, so a refused build leaves nothing behind."""
         _keep_or_remove(self.folder, self.spare if self.claimed else None)
+
+
+def _entries(files: set[str]) -> list[str]:
+    """The sorted listing of a folder that holds exactly `files` (relative paths): '', its folders, its files."""
+    entries = {""} | files
+    for relative in files:
+        folder = relative.rpartition("/")[0]
+        while folder and folder + "/" not in entries:
+            entries.add(folder + "/")
+            folder = folder.rpartition("/")[0]
+    return sorted(entries)
 
 
 def _write_fresh(staging: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:

@@ -87,6 +87,23 @@ def test_any_change_builds_again(fixture_site, change):
         assert "A sentence added later." in (output / "about" / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_record_lists_what_output_holds(fixture_site):
+    """The writer says what it left in output/, so the record need not read every folder: it must be all there is."""
+    import json
+
+    assert run_build(fixture_site).code == 0
+    page = fixture_site / "content" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    (fixture_site / "static" / "css" / "extra").mkdir()
+    (fixture_site / "static" / "css" / "extra" / "print.css").write_text("p { color: black }", encoding="utf-8")
+    assert run_build(fixture_site).code == 0
+    record = json.loads((fixture_site / CACHE / uptodate.MEMO_FILE).read_text(encoding="utf-8"))
+    listing = uptodate.output_listing(fixture_site / "output")
+    assert record["entries"].split("\n") == listing[1]
+    assert "css/extra/" in listing[1] and any(entry.startswith("css/extra/print.") for entry in listing[1])
+    assert record["listing"] == listing[0]
+
+
 def test_an_unreadable_or_foreign_record_only_means_a_full_build(fixture_site):
     assert run_build(fixture_site).code == 0
     memo = fixture_site / CACHE / uptodate.MEMO_FILE
