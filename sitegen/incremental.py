@@ -66,7 +66,7 @@ from .placeholders import scan as scan_placeholders
 from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
 from .routes import Route
-from .templating import TEMPLATE_DIR, loaded_names
+from .templating import TEMPLATE_DIR, SiteEnvironment, loaded_names
 from .writer import MARKER, mark_folder, read_plain_file
 from .yamlsource import YamlProblem, read_text
 
@@ -296,7 +296,7 @@ class IncrementalBuilder(Reuse):
             self._data = _LoadedData(inputs, tuple(body_files), data, self._data_version)
         return data
 
-    def environment(self, root: Path) -> jinja2.Environment:
+    def environment(self, root: Path) -> SiteEnvironment:
         texts = _read_templates(root / TEMPLATE_DIR)
         if self._env is None:
             self._env = super().environment(root)

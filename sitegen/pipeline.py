@@ -48,7 +48,7 @@ from .render import BuildInfo, PageInfo, page_info, render_page
 from .routes import Route, RoutePlan, document_route, output_path_for
 from .schedule import PUBLISHED, SCHEDULED, far_future_warnings, publication, why_unpublished
 from .sourcetree import body_file_problem, check_source_tree
-from .templating import TEMPLATE_DIR, create_environment, template_error, template_loops
+from .templating import TEMPLATE_DIR, SiteEnvironment, create_environment, template_error, template_loops
 from .words import data_words, fill_config_words, fill_document_words
 from .yamlsource import YamlProblem, read_text
 
@@ -137,7 +137,7 @@ class Reuse:
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
         return load_collections(root, kinds, errors, config, read_body_file)
 
-    def environment(self, root: Path) -> jinja2.Environment:
+    def environment(self, root: Path) -> SiteEnvironment:
         return create_environment(root)
 
     def markdown_renderer(self, options: MarkdownOptions,
