@@ -43,7 +43,7 @@ from .uptodate import versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
-FORMAT = 5
+FORMAT = 6
 TABLES = ("documents", "pages", "layouts", "templates", "links")
 
 # The classes an entry may hold; decoding makes no other.
@@ -124,8 +124,8 @@ def encode(value: object) -> str:
 
 def decode(text: str) -> object:
     """The value `encode` was given; raises ValueError for text it did not write."""
-    try:
-        return _revive(json.loads(text))
+    try:  # every JSON object `encode` writes is a tag, revived by the decoder as it reads (inner ones first)
+        return json.loads(text, object_hook=_revive)
     except (TypeError, KeyError, AttributeError, IndexError) as exc:
         raise ValueError(f"not a stored value: {exc}") from None
 
@@ -147,37 +147,36 @@ def _plain(value: object):
     if type(value) is dict:
         if not all(type(key) is str for key in value):
             raise NotStorable("a mapping with keys that are not text")
-        return {"m": {key: _plain(item) for key, item in value.items()}}
+        # Keys and values in one list, not a JSON object: every object in the text is then a tag.
+        return {"m": [part for key, item in value.items() for part in (key, _plain(item))]}
     if type(value) is datetime:
         return {"dt": value.isoformat()}
     if type(value) is date:
         return {"d": value.isoformat()}
     name = type(value).__name__
     if _CLASSES.get(name) is type(value):
-        return {"c": name, "v": {spec.name: _plain(getattr(value, spec.name)) for spec in dataclasses.fields(value)}}
+        return {"c": name, "v": [_plain(getattr(value, spec.name)) for spec in dataclasses.fields(value)]}
     raise NotStorable(name)
 
 
-def _revive(value):
-    if not isinstance(value, dict):
-        return _revive_all(value) if isinstance(value, list) else value
-    if "t" in value:
-        return tuple(_revive_all(value["t"]))
-    if "f" in value:
-        return frozenset(_revive_all(value["f"]))
-    if "s" in value:
-        return set(_revive_all(value["s"]))
-    if "m" in value:
-        return {key: _revive(item) for key, item in value["m"].items()}
-    if "dt" in value:
-        return datetime.fromisoformat(value["dt"])
-    if "d" in value:
-        return date.fromisoformat(value["d"])
-    cls = _CLASSES[value["c"]]
-    return cls(**{key: _revive(item) for key, item in value["v"].items()})
-
-
-def _revive_all(items: list) -> list:
-    if all(type(item) is str for item in items):  # most lists are of text (links, ids): no copy item by item
-        return items
-    return [_revive(item) for item in items]
+def _revive(tagged: dict):
+    """The value of one tag `_plain` wrote, whose contents are revived already."""
+    if len(tagged) == 2:
+        return _CLASSES[tagged["c"]](*tagged["v"])
+    (tag, value), = tagged.items()
+    if tag == "t":
+        return tuple(value)
+    if tag == "m":
+        keys = value[::2]
+        if not all(type(key) is str for key in keys):
+            raise TypeError("a mapping with keys that are not text")
+        return dict(zip(keys, value[1::2]))
+    if tag == "d":
+        return date.fromisoformat(value)
+    if tag == "f":
+        return frozenset(value)
+    if tag == "s":
+        return set(value)
+    if tag == "dt":
+        return datetime.fromisoformat(value)
+    raise KeyError(tag)

@@ -275,14 +275,19 @@ def test_the_build_store_keeps_only_known_classes_and_refuses_others():
     from sitegen.models import Document
 
     document = Document("page", "content/pages/a.md", "A", "About A", "page", False, date(2026, 1, 2), 0, "/a/",
-                        "Text.", 5, key_lines={"title": 2}, fields={"tags": ("x", "y"), "when": date(2026, 3, 4)})
+                        "Text.", 5, key_lines={"title": 2}, fields={"tags": ("x", "y"), "when": date(2026, 3, 4),
+                                                 # keys that look like the store's own tags
+                                                 "t": [1], "c": "Document", "v": {"m": 2}})
     facts = PageFacts(frozenset({"main", "top"}), frozenset({"/", "/a/"}), (), 1)
     for value in ([document, []], ["digest", facts]):
         again = buildcache.decode(buildcache.encode(value))
         assert again == value if value[0] == "digest" else buildcache.encode(again) == buildcache.encode(value)
+        if value[0] is document:
+            assert again[0].fields == document.fields and again[0].key_lines == {"title": 2}
     with pytest.raises(buildcache.NotStorable):
         buildcache.encode(object())
-    for text in ('{"c": "Popen", "v": {"args": "true"}}', '{"c": "system", "v": {}}', '{"q": 1}', "[1, {"):
+    for text in ('{"c": "Popen", "v": {"args": "true"}}', '{"c": "system", "v": {}}', '{"q": 1}', "[1, {",
+                 '{"m": [1, 2]}', '{"t": [1], "x": 2}', '{"f": [[1]]}'):
         with pytest.raises(ValueError):
             buildcache.decode(text)
 
