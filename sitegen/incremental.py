@@ -319,6 +319,10 @@ class IncrementalBuilder(Reuse):
         if self.kept is not None:  # a one-shot build: every template's facts, from the store where it knows them
             self._templates.read_all(self._kept_templates, self._new_entries["templates"],
                                      self._used_entries["templates"])
+            # Those an earlier build compiled are compiled only if a page that uses them is rendered.
+            markers = {name: _compiled_marker(name, text) for name, text in texts.items()}
+            self._env.compiles = frozenset(name for name, marker in markers.items() if marker in self._kept_templates)
+            self._used_entries["templates"].update(markers[name] for name in self._env.compiles)
         return self._env
 
     def markdown_renderer(self, options: MarkdownOptions,
@@ -394,6 +398,11 @@ class IncrementalBuilder(Reuse):
         if self.kept is not None:
             if self.link_memo is not None and not self.keep_pages:
                 self._new_entries["links"] = {LINK_MEMO_KEY: self.link_memo.to_text()}
+            if self._env is not None:  # the templates compiled in this process, for the next build
+                for name, text in self._env.compiled.items():
+                    marker = _compiled_marker(name, text)
+                    self._new_entries["templates"][marker] = "compiled"
+                    self._used_entries["templates"].add(marker)
             self.kept.store(self._new_entries, self._used_entries)
             self._new_entries = {table: {} for table in buildcache.TABLES}
 
@@ -657,6 +666,11 @@ def _snapshot(document: Document) -> tuple:
 def _is_frozen_dataclass(value: object) -> bool:
     params = getattr(type(value), "__dataclass_params__", None)
     return params is not None and params.frozen
+
+
+def _compiled_marker(name: str, text: str) -> str:
+    """The templates table's key saying this text compiled (the store's version covers Jinja's and the code's)."""
+    return digest("compiled", name, text)
 
 
 class _TemplateIndex:

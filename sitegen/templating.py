@@ -62,8 +62,12 @@ class SiteEnvironment(jinja2.Environment):
         super().__init__(**options)
         self._reads: dict[str, tuple[str, ...]] = {}  # template name -> names it reads, if it includes nothing
         self._renders: dict[int, tuple] = {}  # id(template) -> (template, the values it read, its text)
+        # Templates known to compile (a build store's record): loaded when first rendered, not before.
+        self.compiles: frozenset[str] = frozenset()
+        self.compiled: dict[str, str] = {}  # template name -> the text this environment compiled
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        text = source if isinstance(source, str) else None
         if isinstance(source, str) and name is not None:
             source = self.parse(source, name, filename)
         if isinstance(source, nodes.Template) and name is not None:
@@ -71,9 +75,17 @@ class SiteEnvironment(jinja2.Environment):
             reads = _reads_of_self_contained(source)
             if reads is not None:
                 self._reads[name] = reads
-        return super().compile(source, name, filename, raw, defer_init)
+        code = super().compile(source, name, filename, raw, defer_init)
+        if text is not None and name is not None:
+            self.compiled[name] = text
+        return code
 
     def get_template(self, name, parent=None, globals=None):
+        if parent is None and globals is None and isinstance(name, str) and name in self.compiles:
+            return LazyTemplate(self, name)  # a page reused from the store never renders it
+        return self.load_template(name, parent, globals)
+
+    def load_template(self, name, parent=None, globals=None) -> jinja2.Template:
         template = super().get_template(name, parent, globals)
         reads = self._reads.get(template.name)
         if reads is not None and not getattr(template, "_renders_once", False):
@@ -95,6 +107,22 @@ class SiteEnvironment(jinja2.Environment):
             yield known[2]
 
         return root
+
+
+class LazyTemplate:
+    """A template known to compile, compiled (in the process that renders it) when first used."""
+
+    def __init__(self, environment: SiteEnvironment, name: str):
+        self.environment, self.name = environment, name
+        self._template: jinja2.Template | None = None
+
+    def loaded(self) -> jinja2.Template:
+        if self._template is None:
+            self._template = self.environment.load_template(self.name)
+        return self._template
+
+    def __getattr__(self, attribute: str):
+        return getattr(self.loaded(), attribute)
 
 
 def loaded_names(tree: nodes.Template) -> frozenset[str]:

@@ -253,6 +253,26 @@ def test_after_one_edit_the_command_line_renders_only_that_page(fixture_site, mo
     assert "One more sentence." in (fixture_site / "output" / "about" / "index.html").read_text(encoding="utf-8")
 
 
+def test_after_one_edit_only_the_templates_of_rendered_pages_are_compiled(fixture_site, monkeypatch):
+    from sitegen.templating import SiteEnvironment
+
+    assert run_build(fixture_site).code == 0
+    page = fixture_site / "content" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    compiled = []
+    original = SiteEnvironment.compile
+
+    def noting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(SiteEnvironment, "compile", noting)
+    assert run_build(fixture_site).code == 0
+    assert {"page.html", "base.html"} <= set(compiled)  # the edited page's
+    assert not {"member.html", "location.html", "service.html", "home.html"} & set(compiled)  # reused pages'
+    assert "One more sentence." in (fixture_site / "output" / "about" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_page_whose_bytes_are_gone_everywhere_is_rendered_again(fixture_site, monkeypatch):
     """The store says what a page's HTML was; without those bytes in the spare or output/, it is rendered."""
     assert run_build(fixture_site).code == 0
