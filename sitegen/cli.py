@@ -275,7 +275,7 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
                     return EXIT_USAGE
             finished = True  # from here the staging folder is swapped in or removed, whatever happens
             try:
-                staging.finish(site.pages, site.static_files, site.stored)
+                staging.finish(site.pages, site.static_files, site.stored, site.linkable)
             except UnsafeOutput as problem:  # the folder changed since it was checked
                 print(f"error: {problem}; nothing was changed", file=sys.stderr)
                 return EXIT_USAGE

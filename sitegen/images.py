@@ -15,6 +15,11 @@ The original itself is never published. The build publishes, next to its address
 Encoding is the slow part, so variants are kept in a cache folder (by default
 .cache/images/ in the site folder) under the hash of the original's bytes: an
 unchanged photo is never encoded again, and new ones are encoded on all cores.
+Each cached file's name also carries a hash of its own bytes, checked before
+the file is used: output/ gets the cached files as hard links, not copies
+(creating thousands of files is most of what copying them costs), so a tool
+that rewrites a published file in place changes the cached one too, and the
+check sees it and encodes that file again.
 Photos are encoded in threads: Pillow lets go of the GIL while it scales an
 image and writes a JPEG. It holds the GIL while it compresses a PNG, so share
 cards are drawn in forked worker processes when there are many (parallel.py).
@@ -24,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import os
+import stat
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -113,8 +119,12 @@ class ImageLibrary:
     unreadable: dict[str, str] = field(default_factory=dict)  # site URL -> why
     in_static: frozenset[str] = frozenset()  # photos saved in static/images/ instead, for a hint
     socials: dict[str, Photo] = field(default_factory=dict)  # social crops wanted: URL -> photo
-    extra: dict[str, tuple[Path, object]] = field(default_factory=dict)  # cache name -> (file, maker)
+    extra: dict[str, tuple[str, object]] = field(default_factory=dict)  # URL -> (cache name, maker)
     reported: set[str] = field(default_factory=set)  # image URLs already reported as missing or unreadable
+    files: "CacheFolder" = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.files = CacheFolder(self.cache)
 
     @classmethod
     def load(cls, root: Path, cache: Path, errors: ErrorCollector, digests: dict | None = None) -> "ImageLibrary":
@@ -154,7 +164,7 @@ class ImageLibrary:
                     width, height = height, width
                 alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
                 variants = _variants(url, digest, width, height, "png" if alpha else "jpeg")
-                if not all((self.cache / variant.cache_name).is_file() for variant in variants):
+                if not all(self.files.listed(variant.cache_name) for variant in variants):
                     image.load()  # not encoded before: make sure all of it decodes
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
             self.unreadable[url] = str(exc) or type(exc).__name__
@@ -177,28 +187,33 @@ class ImageLibrary:
 
     def add_generated(self, url: str, cache_name: str, make) -> None:
         """Publish a file made by `make(path)` (e.g. a share card), cached under `cache_name`."""
-        self.extra[url] = (_cached_file(self.cache, cache_name), make)
+        self.extra[url] = (cache_name, make)
 
     def static_files(self) -> dict[str, Path]:
-        """Output path -> cached file, for every file to publish (see encode)."""
-        files = {variant.url.lstrip("/"): self.cache / variant.cache_name
+        """Output path -> cached file, for every file to publish (once `encode` made those missing)."""
+        files = {variant.url.lstrip("/"): self.files.path(variant.cache_name)
                  for photo in self.photos.values() for variant in photo.variants}
-        files.update({url.lstrip("/"): self.cache / photo.social().cache_name for url, photo in self.socials.items()})
-        files.update({url.lstrip("/"): path for url, (path, _) in self.extra.items()})
+        files.update({url.lstrip("/"): self.files.path(photo.social().cache_name) for url, photo in self.socials.items()})
+        files.update({url.lstrip("/"): self.files.path(name) for url, (name, _) in self.extra.items()})
         return files
+
+    def linkable(self) -> dict[str, os.stat_result]:
+        """Output path -> the state of its cached file when its bytes were checked: the writer may link it."""
+        checked = self.files.checked
+        return {relative: checked[path] for relative, path in self.static_files().items() if path in checked}
 
     def encode(self, errors: ErrorCollector) -> int:
         """Make every cached file that is missing; returns how many were made."""
         jobs = []
         for photo in self.photos.values():
-            missing = [v for v in photo.variants if not (self.cache / v.cache_name).is_file()]
+            missing = [v for v in photo.variants if self.files.find(v.cache_name) is None]
             if missing:
                 jobs.append((photo, missing))
         for url, photo in self.socials.items():
             variant = photo.social()
-            if not (self.cache / variant.cache_name).is_file():
+            if self.files.find(variant.cache_name) is None:
                 jobs.append((photo, [variant]))
-        makers = [(path, make) for path, make in self.extra.values() if not os.path.isfile(path)]
+        makers = [(name, make) for name, make in self.extra.values() if self.files.find(name) is None]
         if not jobs and not makers:
             return 0
         self.cache.mkdir(parents=True, exist_ok=True)
@@ -209,9 +224,13 @@ class ImageLibrary:
         problems = []
         if jobs:
             with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as threads:
-                problems += threads.map(lambda job: _run(lambda: self._encode_one(*job)), jobs)
+                problems += [problem for problem, _ in threads.map(lambda job: _run(lambda: self._encode_one(*job)), jobs)]
         # Not threads for share cards: compressing a PNG holds the GIL.
-        problems += map_in_workers(lambda index: _run(lambda: _write_atomic(*makers[index])), range(len(makers)))
+        made = map_in_workers(lambda index: _run(lambda: _write_tagged(self.cache, *makers[index])), range(len(makers)))
+        for (name, _), (problem, file_name) in zip(makers, made):
+            if file_name is not None:
+                self.files.add(name, file_name)
+            problems.append(problem)
         for problem in problems:
             if problem:
                 errors.add(*problem)
@@ -234,8 +253,8 @@ class ImageLibrary:
                         larger = [image for (w, _, crop), image in scaled.items() if not crop and w > variant.width]
                         scaled[size] = (larger[-1] if larger else source).resize(
                             (variant.width, variant.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-                _write_atomic(self.cache / variant.cache_name,
-                              lambda target, v=variant, image=scaled[size]: _save(image, v, icc, target))
+                self.files.add(variant.cache_name, _write_tagged(
+                    self.cache, variant.cache_name, lambda target, v=variant, image=scaled[size]: _save(image, v, icc, target)))
 
 
 @dataclass(frozen=True)
@@ -291,12 +310,12 @@ def picture_markup(photo: Photo, alt: str, sizes: str = "100vw", eager: bool = F
         f'</picture>')
 
 
-def _run(task):
+def _run(task) -> tuple[tuple | None, object]:
+    """(None, what the task returned), or (the problem to report, None)."""
     try:
-        task()
+        return None, task()
     except Exception as exc:  # a file that decoded at load but fails to encode
-        return (IMAGE_DIR, 0, 0, f"could not encode an image: {exc}", "save the photo again and rebuild")
-    return None
+        return (IMAGE_DIR, 0, 0, f"could not encode an image: {exc}", "save the photo again and rebuild"), None
 
 
 def _save(image, variant: Variant, icc, target: Path) -> None:
@@ -320,25 +339,116 @@ def _save(image, variant: Variant, icc, target: Path) -> None:
         resized.save(target, "PNG", optimize=True, **options)
 
 
+TAG_LENGTH = 16  # hex digits of a cached file's SHA-256 in its name
+_TAGGED = re.compile(r"(?P<stem>[^.].*?)\.(?P<tag>[0-9a-f]{16})(?P<suffix>\.[A-Za-z0-9]+)?")
+
+
+class CacheFolder:
+    """The cache's files: 'NAME.TAG.png' holds what was cached as 'NAME.png', TAG the hash of its bytes."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._names: dict[str, list[str]] | None = None  # cache name -> the files listed for it
+        self.checked: dict[Path, os.stat_result] = {}  # file -> its state when its bytes were found right
+
+    def listed(self, cache_name: str) -> bool:
+        return bool(self._listing().get(cache_name))
+
+    def path(self, cache_name: str) -> Path:
+        """The file found or made for `cache_name` (a name that does not exist if there is none)."""
+        names = self._listing().get(cache_name)
+        return _cached_file(self.folder, names[0] if names else cache_name)
+
+    def find(self, cache_name: str) -> Path | None:
+        """The cached file, if its bytes are still those its name says; one whose bytes changed is deleted."""
+        names = self._listing().get(cache_name, [])
+        for name in list(names):
+            path = _cached_file(self.folder, name)
+            if path in self.checked:
+                return path
+            state = _checked_state(path, _TAGGED.fullmatch(name)["tag"])
+            if state is not None:
+                self.checked[path] = state
+                names[:] = [name]
+                return path
+            names.remove(name)
+            try:  # changed through a link in output/, or damaged: encoded again
+                path.unlink()
+            except OSError:
+                pass
+        return None
+
+    def add(self, cache_name: str, name: str) -> None:
+        """Note the file `name` just made for `cache_name` (its bytes are those its name says)."""
+        path = _cached_file(self.folder, name)
+        self._listing()[cache_name] = [name]
+        try:
+            self.checked[path] = os.lstat(path)
+        except OSError:
+            self.checked.pop(path, None)
+
+    def _listing(self) -> dict[str, list[str]]:
+        if self._names is None:
+            self._names = {}
+            try:
+                with os.scandir(self.folder) as entries:
+                    for entry in entries:
+                        match = _TAGGED.fullmatch(entry.name)
+                        if match is not None:
+                            self._names.setdefault(match["stem"] + (match["suffix"] or ""), []).append(entry.name)
+            except OSError:  # no cache yet
+                pass
+        return self._names
+
+
+def _checked_state(path: Path, tag: str) -> os.stat_result | None:
+    """The state of the plain file at `path` if the hash of its bytes begins with `tag`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        state = os.fstat(fd)
+        if not stat.S_ISREG(state.st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as file:
+            content = file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return state if hashlib.sha256(content).hexdigest()[:TAG_LENGTH] == tag else None
+
+
+def _tagged_name(cache_name: str, tag: str) -> str:
+    stem, dot, suffix = cache_name.rpartition(".")
+    return f"{stem}.{tag}.{suffix}" if dot and stem else f"{cache_name}.{tag}"
+
+
 @lru_cache(maxsize=1 << 16)  # the preview's rebuilds name the same cached files: join each path once
 def _cached_file(folder: Path, name: str) -> Path:
     return folder / name
 
 
 def _remove_leftovers(cache: Path) -> None:
-    """Delete the temporary files of builds that were killed while writing them (_write_atomic)."""
+    """Delete the temporary files of builds that were killed while writing them (_write_tagged)."""
     for path in cache.glob(".*.tmp"):
         pid = path.name.rsplit(".", 2)[-2]
         if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
 
 
-def _write_atomic(path: Path, make) -> None:
-    """Write through a temporary name, so a killed build never leaves half a file in the cache."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write_tagged(folder: Path, cache_name: str, make) -> str:
+    """Make a cached file, named with the hash of its bytes; returns that name.
+
+    It is written through a temporary name, so a killed build never leaves half a file in the cache.
+    """
+    temporary = folder / f".{cache_name}.{os.getpid()}.tmp"
     try:
         make(temporary)
-        os.replace(temporary, path)
+        name = _tagged_name(cache_name, hashlib.sha256(temporary.read_bytes()).hexdigest()[:TAG_LENGTH])
+        os.replace(temporary, folder / name)
+        return name
     finally:
         temporary.unlink(missing_ok=True)
 

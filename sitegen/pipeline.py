@@ -80,6 +80,9 @@ class RenderedSite:
     warnings: list = field(default_factory=list)  # SiteErrors with severity "warning", sorted
     scheduled: list = field(default_factory=list)  # dates of the pages left out until their day, soonest first
     stored: frozenset[str] = frozenset()  # output paths of pages already written to the reuse layer's staging folder
+    # Output path -> the state of a static file whose bytes were checked (the image cache's): the
+    # writer may hard-link it rather than copy it.
+    linkable: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +352,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     pages.update(admin_files(options.kinds, config.name, config.repository, config.editor_auth_url, script))
     pages.update(host_files([*pages, *stored], static_files, redirects, redirect_pages, asset_url.fingerprinted))
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects),
-                        errors.sorted_warnings(), scheduled, stored)
+                        errors.sorted_warnings(), scheduled, stored, images.linkable())
 
 
 def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data: SiteData | None,

@@ -182,19 +182,23 @@ class Staging:
     def read(self, relative: str) -> str:
         return (self.folder / relative).read_text(encoding="utf-8")
 
-    def finish(self, pages: dict[str, str], static_files: dict[str, Path], written: frozenset[str] = frozenset()) -> None:
+    def finish(self, pages: dict[str, str], static_files: dict[str, Path], written: frozenset[str] = frozenset(),
+               linkable: dict[str, os.stat_result] | None = None) -> None:
         """Add `pages` and `static_files` to what was put, drop everything else, and swap the folder in.
 
-        Afterwards `entries` lists what the output folder holds: '' for itself,
-        each folder (ending in '/') and each file, sorted.
+        `linkable` names static files whose source's bytes the caller checked
+        (with the source's state then): they are hard-linked where the folders
+        share a file system, as copying thousands of files costs most in
+        creating them. Afterwards `entries` lists what the output folder
+        holds: '' for itself, each folder (ending in '/') and each file, sorted.
         """
         self.entries = _entries({MARKER, *pages, *static_files, *written})
         try:
             if self.claimed or written:
                 _update_in_place(self.folder, pages, static_files, written, self.listing,
-                                 None if self.claimed else os.fspath(self.output))
+                                 None if self.claimed else os.fspath(self.output), linkable or {})
             else:
-                _write_fresh(self.folder, pages, static_files)
+                _write_fresh(self.folder, pages, static_files, linkable or {})
             os.chmod(self.folder, 0o755)
             _swap_in(self.folder, self.output, self.spare)
         except BaseException:
@@ -218,7 +222,8 @@ def _entries(files: set[str]) -> list[str]:
     return sorted(entries)
 
 
-def _write_fresh(staging: Path, pages: dict[str, str], static_files: dict[str, Path]) -> None:
+def _write_fresh(staging: Path, pages: dict[str, str], static_files: dict[str, Path],
+                 linkable: dict[str, os.stat_result]) -> None:
     (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     made_dirs = {staging}
     for relative, source in static_files.items():
@@ -226,7 +231,8 @@ def _write_fresh(staging: Path, pages: dict[str, str], static_files: dict[str, P
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
-        shutil.copyfile(source, target)
+        if relative not in linkable or not _link_checked(os.fspath(source), os.fspath(target), linkable[relative]):
+            shutil.copyfile(source, target)
     for relative, text in pages.items():
         target = staging / relative
         if target.parent not in made_dirs:
@@ -253,7 +259,8 @@ def _claim(spare: Path, staging: Path) -> bool:
 
 def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[str, Path],
                      written: frozenset[str] = frozenset(),
-                     listing: tuple[set[str], set[str]] | None = None, live: str | None = None) -> None:
+                     listing: tuple[set[str], set[str]] | None = None, live: str | None = None,
+                     linkable: dict[str, os.stat_result] | None = None) -> None:
     """Make `staging` (an earlier build) hold exactly this site, touching only what differs.
 
     `written` are files already put there by this build; `listing` is what
@@ -262,7 +269,10 @@ def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[st
     is looked at first, and every write replaces a link instead of following it.
     A static file the folder lacks is linked from `live` (output/) where that
     holds the same bytes, as Staging.link links pages: a link costs no copy.
+    A `linkable` one (see Staging.finish) is linked from its source, and kept
+    without reading it again where the folder holds that very file.
     """
+    linkable = linkable or {}
     root = os.fspath(staging)
     files, dirs = listing if listing is not None else _plain_tree(root)
     wanted = {MARKER: MARKER_TEXT.encode("utf-8"), **{relative: text.encode("utf-8") for relative, text in pages.items()},
@@ -286,12 +296,17 @@ def _update_in_place(staging: Path, pages: dict[str, str], static_files: dict[st
         if folder not in ready:
             _plain_folder(root, folder, ready)
         target = os.path.join(root, relative)
+        checked = linkable.get(relative)
         if relative in files:
             if isinstance(content, Path):
+                if checked is not None and _is_same_file(target, checked):
+                    continue
                 if _same_file_content(content, target):
                     continue
             elif _holds(target, content):
                 continue
+        elif checked is not None and _link_checked(os.fspath(content), target, checked):
+            continue
         elif live is not None and isinstance(content, Path) and _link_same(content, os.path.join(live, relative), target):
             continue
         _write(target, content)
@@ -453,6 +468,16 @@ def _link_checked(source: str, target: str, expected: os.stat_result) -> bool:
         os.unlink(target)  # replaced or changed between the check and the link: not the bytes that were checked
         return False
     return True
+
+
+def _is_same_file(path: str, expected: os.stat_result) -> bool:
+    """True if `path` is the plain file `expected` describes, unchanged since (a hard link to it, say)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size) == (
+        expected.st_dev, expected.st_ino, expected.st_mtime_ns, expected.st_size)
 
 
 def _same_file_content(source: Path, target: str) -> bool:

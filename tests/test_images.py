@@ -214,6 +214,48 @@ def test_an_unchanged_photo_is_not_encoded_again(fixture_site, cache):
     assert not (fixture_site / "output" / old_src.lstrip("/")).exists()
 
 
+def _published_images(site: Path) -> list[Path]:
+    return sorted(path for path in (site / "output" / "images").rglob("*") if path.is_file())
+
+
+def test_published_images_are_links_to_the_cache_and_one_rewritten_in_place_is_made_again(fixture_site, cache,
+                                                                                          tmp_path):
+    save_photo(fixture_site, "room.jpg")
+    write_page(fixture_site, "photos", "![Our room](/images/room.jpg)\n")
+    build_ok(fixture_site)
+    cached = {(entry.stat().st_dev, entry.stat().st_ino) for entry in (cache / "images").iterdir()}
+    published = _published_images(fixture_site)
+    assert any("/social/" in path.as_posix() for path in published) and any(p.suffix == ".webp" for p in published)
+    # Hard links, not copies: creating thousands of files is what copying them costs.
+    assert all((path.stat().st_dev, path.stat().st_ino) in cached for path in published)
+    expected = {path.relative_to(fixture_site).as_posix(): path.read_bytes() for path in published}
+
+    # A tool rewrites published files in place (as most do: open, truncate, write), which writes
+    # into the cache through the link; the next builds publish what the sources make again.
+    for path in published[:2] + [path for path in published if "/social/" in path.as_posix()][:1]:
+        with open(path, "r+b") as file:
+            file.truncate(0)
+            file.write(b"rewritten in place")
+    build_ok(fixture_site)
+    again = _published_images(fixture_site)
+    assert {path.relative_to(fixture_site).as_posix(): path.read_bytes() for path in again} == expected
+    assert not any(b"rewritten in place" in entry.read_bytes() for entry in (cache / "images").iterdir())
+
+
+def test_a_damaged_cached_image_is_encoded_again(fixture_site, cache):
+    save_photo(fixture_site, "room.jpg")
+    write_page(fixture_site, "photos", "![Our room](/images/room.jpg)\n")
+    build_ok(fixture_site)
+    expected = {path.name: path.read_bytes() for path in _published_images(fixture_site)}
+    entry = next(path for path in (cache / "images").iterdir() if path.suffix == ".webp")
+    entry.unlink()
+    entry.write_bytes(b"not the image any more")  # a file of its own: output/ keeps its link to the old one
+    shutil.rmtree(fixture_site / "output")
+    build_ok(fixture_site)
+    assert {path.name: path.read_bytes() for path in _published_images(fixture_site)} == expected
+    assert entry.read_bytes().startswith(b"RIFF")  # encoded again, under the same name: the same bytes
+
+
 def test_the_default_cache_is_in_the_site_folder_and_git_ignored(fixture_site, monkeypatch):
     monkeypatch.delenv("SITEGEN_CACHE_DIR", raising=False)
     save_photo(fixture_site, "room.jpg")
@@ -331,11 +373,11 @@ def test_many_new_cards_are_drawn_in_worker_processes(tmp_path):
     for number, title in enumerate(titles):  # the same card as one drawn here
         card = cards.card_for(f"/page-{number}/", title)
         card.draw(tmp_path / "here.png")
-        assert (tmp_path / "cache" / card.cache_name).read_bytes() == (tmp_path / "here.png").read_bytes()
-    makers = {int((tmp_path / "cache" / f"pid-{number}").read_text()) for number in range(len(titles))}
+        assert library.files.path(card.cache_name).read_bytes() == (tmp_path / "here.png").read_bytes()
+    makers = {int(library.files.path(f"pid-{number}").read_text()) for number in range(len(titles))}
     if worker_count() >= 2 and can_fork():
         assert os.getpid() not in makers  # PNG compression holds the GIL: threads would not share the work
-    assert not (tmp_path / "cache" / "broken.png").exists()
+    assert not library.files.path("broken.png").exists() and not list((tmp_path / "cache").glob("broken*"))
     assert library.encode(ErrorCollector()) == 1  # only the broken one is tried again
 
 
