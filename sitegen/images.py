@@ -130,6 +130,7 @@ class ImageLibrary:
     def load(cls, root: Path, cache: Path, errors: ErrorCollector, digests: dict | None = None) -> "ImageLibrary":
         """Read every photo's size and content hash (`digests` remembers hashes between builds)."""
         library = cls(root, cache / "images")
+        library.files.known = digests
         folder = root / IMAGE_DIR
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
@@ -197,10 +198,10 @@ class ImageLibrary:
         files.update({url.lstrip("/"): self.files.path(name) for url, (name, _) in self.extra.items()})
         return files
 
-    def linkable(self) -> dict[str, os.stat_result]:
+    def linkable(self, static_files: dict[str, Path]) -> dict[str, os.stat_result]:
         """Output path -> the state of its cached file when its bytes were checked: the writer may link it."""
         checked = self.files.checked
-        return {relative: checked[path] for relative, path in self.static_files().items() if path in checked}
+        return {relative: checked[path] for relative, path in static_files.items() if path in checked}
 
     def encode(self, errors: ErrorCollector) -> int:
         """Make every cached file that is missing; returns how many were made."""
@@ -346,10 +347,13 @@ _TAGGED = re.compile(r"(?P<stem>[^.].*?)\.(?P<tag>[0-9a-f]{16})(?P<suffix>\.[A-Z
 class CacheFolder:
     """The cache's files: 'NAME.TAG.png' holds what was cached as 'NAME.png', TAG the hash of its bytes."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, known: dict | None = None):
         self.folder = folder
         self._names: dict[str, list[str]] | None = None  # cache name -> the files listed for it
         self.checked: dict[Path, os.stat_result] = {}  # file -> its state when its bytes were found right
+        # Kept by the preview between its builds: (cache file,) -> its identity and times when last
+        # found right. Any write changes the change time (which no tool sets), so the file is read again.
+        self.known = known
 
     def listed(self, cache_name: str) -> bool:
         return bool(self._listing().get(cache_name))
@@ -366,9 +370,11 @@ class CacheFolder:
             path = _cached_file(self.folder, name)
             if path in self.checked:
                 return path
-            state = _checked_state(path, _TAGGED.fullmatch(name)["tag"])
+            state = self._known_state(path) or _checked_state(path, _TAGGED.fullmatch(name)["tag"])
             if state is not None:
                 self.checked[path] = state
+                if self.known is not None:
+                    self.known[(path,)] = _identity(state)
                 names[:] = [name]
                 return path
             names.remove(name)
@@ -386,6 +392,19 @@ class CacheFolder:
             self.checked[path] = os.lstat(path)
         except OSError:
             self.checked.pop(path, None)
+        else:
+            if self.known is not None:
+                self.known[(path,)] = _identity(self.checked[path])
+
+    def _known_state(self, path: Path) -> os.stat_result | None:
+        known = self.known.get((path,)) if self.known is not None else None
+        if known is None:
+            return None
+        try:
+            state = os.lstat(path)
+        except OSError:
+            return None
+        return state if stat.S_ISREG(state.st_mode) and _identity(state) == known else None
 
     def _listing(self) -> dict[str, list[str]]:
         if self._names is None:
@@ -401,6 +420,10 @@ class CacheFolder:
         return self._names
 
 
+def _identity(state: os.stat_result) -> tuple:
+    return state.st_dev, state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns
+
+
 def _checked_state(path: Path, tag: str) -> os.stat_result | None:
     """The state of the plain file at `path` if the hash of its bytes begins with `tag`."""
     try:
@@ -411,8 +434,7 @@ def _checked_state(path: Path, tag: str) -> os.stat_result | None:
         state = os.fstat(fd)
         if not stat.S_ISREG(state.st_mode):
             return None
-        with open(fd, "rb", closefd=False) as file:
-            content = file.read()
+        content = os.read(fd, state.st_size)  # all of it: a short read cannot match the hash
     except OSError:
         return None
     finally:

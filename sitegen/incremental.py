@@ -676,7 +676,7 @@ def _compiled_marker(name: str, text: str) -> str:
 class _TemplateIndex:
     """For each template: the templates it pulls in and the variables they read."""
 
-    def __init__(self, env: jinja2.Environment, texts: dict[str, str], facts: dict):
+    def __init__(self, env: SiteEnvironment, texts: dict[str, str], facts: dict):
         self.env = env
         self.texts = texts
         self.facts = facts  # name -> (text, referenced names or None if computed, variables); survives edits
@@ -736,7 +736,7 @@ class _TemplateIndex:
         if cached is not None and cached[0] == text:
             return cached[1]
         try:
-            tree = self.env.parse(text, name)
+            tree = self.env.read_tree(text, name)
         except Exception:  # noqa: BLE001 -- a syntax error, or nesting too deep to parse: unknowable, so never reused
             facts = None
         else:

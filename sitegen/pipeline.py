@@ -352,7 +352,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> RenderedSit
     pages.update(admin_files(options.kinds, config.name, config.repository, config.editor_auth_url, script))
     pages.update(host_files([*pages, *stored], static_files, redirects, redirect_pages, asset_url.fingerprinted))
     return RenderedSite(pages, static_files, time.perf_counter() - started, list(plan), len(redirects),
-                        errors.sorted_warnings(), scheduled, stored, images.linkable())
+                        errors.sorted_warnings(), scheduled, stored, images.linkable(static_files))
 
 
 def _plan_routes(documents: list[Document], kinds: tuple[Collection, ...], data: SiteData | None,

@@ -65,11 +65,19 @@ class SiteEnvironment(jinja2.Environment):
         # Templates known to compile (a build store's record): loaded when first rendered, not before.
         self.compiles: frozenset[str] = frozenset()
         self.compiled: dict[str, str] = {}  # template name -> the text this environment compiled
+        self._trees: dict[str, tuple[str, nodes.Template]] = {}  # name -> (text, tree) read before compiling
+
+    def read_tree(self, source: str, name: str) -> nodes.Template:
+        """The parsed template, kept for compiling it (its facts are read from it first: parsed once)."""
+        tree = self.parse(source, name)
+        self._trees[name] = (source, tree)
+        return tree
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         text = source if isinstance(source, str) else None
         if isinstance(source, str) and name is not None:
-            source = self.parse(source, name, filename)
+            kept = self._trees.pop(name, None)
+            source = kept[1] if kept is not None and kept[0] == source else self.parse(source, name, filename)
         if isinstance(source, nodes.Template) and name is not None:
             self._reads.pop(name, None)
             reads = _reads_of_self_contained(source)
