@@ -166,7 +166,9 @@ class IncrementalBuilder(Reuse):
         # The example values found in each source (it holds every source's text: a one-shot build keeps none).
         self.placeholder_cache: dict | None = {} if keep_pages else None
         self.link_memo = LinkMemo() if keep_pages else None  # the pages the link check need not read again
-        self.photo_digests: dict = {}  # photo file -> (size, time, content hash), so photos are not hashed again
+        # photo file -> (size, time, content hash), so photos are not hashed again; (cached image,) -> its
+        # identity when its bytes were last checked (images.CacheFolder)
+        self.photo_digests: dict = {}
 
     def build(self) -> RenderedSite:
         """Build the site; raises BuildFailed like pipeline.build_site."""
