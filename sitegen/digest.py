@@ -24,38 +24,46 @@ class Undigestible(Exception):
 
 def digest(*values: object) -> str:
     """A hex digest of `values`, equal across processes exactly when the values are equal (see above)."""
-    hasher = hashlib.blake2b(digest_size=20)
+    parts: list[bytes] = []  # joined and hashed once: one hasher call per value costs more than the hashing
     for value in values:
-        _feed(hasher, value, set())
-    return hasher.hexdigest()
+        _feed(parts, value, 0)
+    return hashlib.blake2b(b"".join(parts), digest_size=20).hexdigest()
 
 
-def _feed(hasher, value: object, active: set[int]) -> None:
+# A value nested deeper than this is taken for one that contains itself (a record that refers back to
+# one that holds it): counting the depth costs less than remembering every container on the way down.
+MAX_DEPTH = 100
+
+
+def _feed(parts: list[bytes], value: object, depth: int) -> None:
     kind = type(value)
-    if kind is str or isinstance(value, str):  # Markup too, told apart by its type name
+    if kind is str:
         encoded = value.encode("utf-8", "surrogatepass")
-        hasher.update(b"s%s%d:" % (kind.__name__.encode(), len(encoded)))
-        hasher.update(encoded)
-    elif value is None or kind is bool or kind is int or kind is float:
-        hasher.update(b"v%s:%s;" % (kind.__name__.encode(), repr(value).encode()))
+        parts += (b"sstr%d:" % len(encoded), encoded)
+    elif isinstance(value, str):  # Markup too, told apart by its type name
+        encoded = value.encode("utf-8", "surrogatepass")
+        parts += (b"s%s%d:" % (kind.__name__.encode(), len(encoded)), encoded)
+    elif value is None:
+        parts.append(b"vNoneType:None;")
+    elif kind is bool:
+        parts.append(b"vbool:True;" if value else b"vbool:False;")
+    elif kind is int:
+        parts.append(b"vint:%d;" % value)
+    elif kind is float:
+        parts.append(b"vfloat:%s;" % repr(value).encode())
     elif kind is bytes:
-        hasher.update(b"b%d:" % len(value))
-        hasher.update(value)
+        parts += (b"b%d:" % len(value), value)
     elif kind is date or kind is datetime:
-        hasher.update(f"d{kind.__name__}:{value.isoformat()};".encode())
+        parts.append(f"d{kind.__name__}:{value.isoformat()};".encode())
     elif kind in _CONTAINERS or _field_names(kind) is not None:
-        if id(value) in active:  # a record that refers back to one that holds it
-            raise Undigestible("a value that contains itself")
-        active.add(id(value))
-        try:
-            _feed_container(hasher, value, kind, active)
-        finally:
-            active.discard(id(value))
+        if depth >= MAX_DEPTH:
+            raise Undigestible("a value that contains itself, or is nested too deep")
+        _feed_container(parts, value, kind, depth + 1)
     elif isinstance(value, PurePath):
-        _feed(hasher, f"{kind.__name__}:{value}", active)
+        _feed(parts, f"{kind.__name__}:{value}", depth)
     elif isinstance(value, (FunctionType, BuiltinFunctionType, type)):
         # Code is not digested here: the cache's version covers the package's source.
-        hasher.update(f"f{value.__module__}.{value.__qualname__};".encode())
+        parts.append(f"f{value.__module__}.{value.__qualname__};".encode())
     else:
         raise Undigestible(f"{kind.__module__}.{kind.__qualname__}")
 
@@ -71,49 +79,56 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
     return tuple(spec.name for spec in dataclasses.fields(kind))
 
 
-def _feed_container(hasher, value, kind: type, active: set[int]) -> None:
+def _feed_container(parts: list[bytes], value, kind: type, depth: int) -> None:
+    # The commonest items (strings, None, numbers) are fed here, without a call, exactly as _feed feeds them.
+    append = parts.append
     if kind is tuple or kind is list:
-        hasher.update(b"%s%d(" % (b"t" if kind is tuple else b"l", len(value)))
+        append(b"%s%d(" % (b"t" if kind is tuple else b"l", len(value)))
         for item in value:
             if type(item) is str:
                 encoded = item.encode("utf-8", "surrogatepass")
-                hasher.update(b"sstr%d:" % len(encoded))
-                hasher.update(encoded)
+                parts += (b"sstr%d:" % len(encoded), encoded)
             else:
-                _feed(hasher, item, active)
+                _feed(parts, item, depth)
     elif kind is dict:
-        hasher.update(b"m%d(" % len(value))
+        append(b"m%d(" % len(value))
         for key, item in value.items():
-            _feed(hasher, key, active)
-            _feed(hasher, item, active)
+            if type(key) is str:
+                encoded = key.encode("utf-8", "surrogatepass")
+                parts += (b"sstr%d:" % len(encoded), encoded)
+            else:
+                _feed(parts, key, depth)
+            if type(item) is int:
+                append(b"vint:%d;" % item)
+            else:
+                _feed(parts, item, depth)
     elif kind is set or kind is frozenset:
-        hasher.update(b"e%d(" % len(value))
+        append(b"e%d(" % len(value))
         if all(type(item) is str for item in value):
             for item in sorted(value):
-                _feed(hasher, item, active)
+                _feed(parts, item, depth)
         else:
             for item_digest in sorted(digest(item) for item in value):
-                hasher.update(item_digest.encode())
+                append(item_digest.encode())
     else:
-        hasher.update(_class_tag(kind))
-        update = hasher.update
+        append(_class_tag(kind))
         for name in _field_names(kind):
             item = getattr(value, name)
             item_kind = type(item)
-            # The commonest fields are fed here, without a call, exactly as _feed would feed them.
             if item_kind is str:
                 encoded = item.encode("utf-8", "surrogatepass")
-                update(b"sstr%d:" % len(encoded))
-                update(encoded)
+                parts += (b"sstr%d:" % len(encoded), encoded)
             elif item is None:
-                update(b"vNoneType:None;")
+                append(b"vNoneType:None;")
+            elif item_kind is int:
+                append(b"vint:%d;" % item)
             elif item_kind is bool:
-                update(b"vbool:True;" if item else b"vbool:False;")
+                append(b"vbool:True;" if item else b"vbool:False;")
             elif item_kind is tuple and not item:
-                update(b"t0()")
+                append(b"t0()")
             else:
-                _feed(hasher, item, active)
-    hasher.update(b")")
+                _feed(parts, item, depth)
+    append(b")")
 
 
 @functools.lru_cache(maxsize=None)
