@@ -18,7 +18,12 @@ a build and updated at its end:
   variables it loads, which page keys are made of;
 - links: the link check's memo (checks.LinkMemo): the pages that passed, by
   their HTML's digest, with what their links lead to, so an unchanged page
-  whose targets are all still there is neither decoded nor checked again.
+  whose targets are all still there is neither decoded nor checked again;
+- identities: a file of the image cache -> its device, inode, size and
+  modification and change times when its bytes were last found to match the
+  hash in its name (images.CacheFolder), so it is not read again while they
+  stay the same. Writing to a file changes its change time, which no tool
+  can set back.
 
 Everything is kept as JSON of known classes, never pickled: a cache file
 could come from anywhere, so reading it must not be able to run code. The
@@ -43,8 +48,8 @@ from .uptodate import versions
 
 CACHE_DIR = ".sitegen-cache"
 CACHE_FILE = "build.sqlite3"
-FORMAT = 6
-TABLES = ("documents", "pages", "layouts", "templates", "links")
+FORMAT = 7
+TABLES = ("documents", "pages", "layouts", "templates", "links", "identities")
 
 # The classes an entry may hold; decoding makes no other.
 _CLASSES = {cls.__name__: cls for cls in (Document, TocEntry, SiteError, PageFacts, LayoutFacts)}
@@ -180,3 +185,19 @@ def _revive(tagged: dict):
     if tag == "dt":
         return datetime.fromisoformat(value)
     raise KeyError(tag)
+
+
+def encode_identities(known: dict) -> dict[str, str]:
+    """The image cache's files and their identities, from images.CacheFolder.known, as store entries."""
+    return {str(key[0]): " ".join(map(str, identity)) for key, identity in known.items()
+            if type(key) is tuple and len(identity) == 5}
+
+
+def decode_identities(entries: dict[str, str]) -> dict:
+    """images.CacheFolder.known from store entries; an entry that does not decode is left out."""
+    known = {}
+    for path, text in entries.items():
+        numbers = text.split(" ")
+        if len(numbers) == 5 and all(number.isdigit() for number in numbers):
+            known[(Path(path),)] = tuple(map(int, numbers))
+    return known

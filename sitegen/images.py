@@ -351,8 +351,9 @@ class CacheFolder:
         self.folder = folder
         self._names: dict[str, list[str]] | None = None  # cache name -> the files listed for it
         self.checked: dict[Path, os.stat_result] = {}  # file -> its state when its bytes were found right
-        # Kept by the preview between its builds: (cache file,) -> its identity and times when last
-        # found right. Any write changes the change time (which no tool sets), so the file is read again.
+        # Kept between builds (by the preview in memory, by one-shot builds in the build store): (cache
+        # file,) -> its identity and times when last found right. Any write changes the change time
+        # (which no tool sets), so the file is read again.
         self.known = known
 
     def listed(self, cache_name: str) -> bool:
@@ -373,8 +374,7 @@ class CacheFolder:
             state = self._known_state(path) or _checked_state(path, _TAGGED.fullmatch(name)["tag"])
             if state is not None:
                 self.checked[path] = state
-                if self.known is not None:
-                    self.known[(path,)] = _identity(state)
+                self._remember(path, state)
                 names[:] = [name]
                 return path
             names.remove(name)
@@ -393,8 +393,13 @@ class CacheFolder:
         except OSError:
             self.checked.pop(path, None)
         else:
-            if self.known is not None:
-                self.known[(path,)] = _identity(self.checked[path])
+            self._remember(path, self.checked[path])
+
+    def _remember(self, path: Path, state: os.stat_result) -> None:
+        # A file changed within the last second may change again without a new change time
+        # (file systems keep coarse times): it is read again next time.
+        if self.known is not None and time.time_ns() - state.st_ctime_ns > 1_000_000_000:
+            self.known[(path,)] = _identity(state)
 
     def _known_state(self, path: Path) -> os.stat_result | None:
         known = self.known.get((path,)) if self.known is not None else None

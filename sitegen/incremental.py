@@ -136,6 +136,7 @@ class IncrementalBuilder(Reuse):
         self._kept_pages: dict[str, str] = {}
         self._kept_layouts: dict[str, str] = {}
         self._kept_templates: dict[str, str] = {}
+        self._kept_identities: dict[str, str] = {}  # cached image -> its identity when last found right
         self._layout_memo: dict = {}  # layout part -> its key, this build (in each process)
         self._new_entries: dict[str, dict[str, str]] = {}
         self._used_entries: dict[str, set[str]] = {}
@@ -184,6 +185,8 @@ class IncrementalBuilder(Reuse):
             self._kept_templates = self.kept.entries("templates")
             if self.page_store is not None:  # pages known by their HTML's digest: the link memo can be kept
                 self.link_memo = LinkMemo.from_text(self.kept.entries("links").get(LINK_MEMO_KEY))
+            self._kept_identities = self.kept.entries("identities")
+            self.photo_digests.update(buildcache.decode_identities(self._kept_identities))
             self._layout_memo = {}
             self._new_entries = {table: {} for table in buildcache.TABLES}
             self._used_entries = {table: set() for table in buildcache.TABLES}
@@ -405,6 +408,10 @@ class IncrementalBuilder(Reuse):
                     marker = _compiled_marker(name, text)
                     self._new_entries["templates"][marker] = "compiled"
                     self._used_entries["templates"].add(marker)
+            identities = buildcache.encode_identities(self.photo_digests)
+            self._new_entries["identities"] = {key: text for key, text in identities.items()
+                                               if self._kept_identities.get(key) != text}
+            self._used_entries["identities"] = set(identities)
             self.kept.store(self._new_entries, self._used_entries)
             self._new_entries = {table: {} for table in buildcache.TABLES}
 

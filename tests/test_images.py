@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -13,7 +15,7 @@ from PIL import Image
 from conftest import output_file_for, run_build
 from htmlparse import parse
 
-from sitegen import social
+from sitegen import images, social
 
 GPS_IFD = 0x8825
 
@@ -240,6 +242,37 @@ def test_published_images_are_links_to_the_cache_and_one_rewritten_in_place_is_m
     again = _published_images(fixture_site)
     assert {path.relative_to(fixture_site).as_posix(): path.read_bytes() for path in again} == expected
     assert not any(b"rewritten in place" in entry.read_bytes() for entry in (cache / "images").iterdir())
+
+
+def test_a_cached_image_found_right_is_not_read_again_until_its_change_time_moves(fixture_site, cache, monkeypatch):
+    """The build store keeps each cached file's identity and change time from when its bytes were found right;
+    a later build reads only a file whose change time moved, as writing to it through a link in output/ does
+    (and linking it does: the first builds after a file is made link it into output/ and the spare)."""
+    clock = time.time_ns
+    # The cache's files look a minute old: times set within the file system's time resolution are not trusted.
+    monkeypatch.setattr(images, "time", SimpleNamespace(time_ns=lambda: clock() + 60 * 10**9))
+    save_photo(fixture_site, "room.jpg")
+    write_page(fixture_site, "photos", "![Our room](/images/room.jpg)\n")
+    for text in ("Another page.", "Another page, changed.", "Another page, changed again."):
+        write_page(fixture_site, "another", text + "\n")  # a change, so the build runs
+        build_ok(fixture_site)
+    published = _published_images(fixture_site)
+    expected = {path.relative_to(fixture_site).as_posix(): path.read_bytes() for path in published}
+    read = []
+    original = images._checked_state
+    monkeypatch.setattr(images, "_checked_state", lambda path, tag: read.append(path.name) or original(path, tag))
+    write_page(fixture_site, "another", "Another page, once more.\n")
+    build_ok(fixture_site)
+    assert read == []
+
+    rewritten = next(path for path in published if path.suffix == ".webp")
+    with open(rewritten, "r+b") as file:
+        file.write(b"RIFF" + bytes(8))  # the same size, and the same first bytes: only the change time tells
+    write_page(fixture_site, "another", "Another page, and again.\n")
+    build_ok(fixture_site)
+    assert len(read) == 1 and read[0].endswith(".webp")
+    assert {path.relative_to(fixture_site).as_posix(): path.read_bytes()
+            for path in _published_images(fixture_site)} == expected
 
 
 def test_a_damaged_cached_image_is_encoded_again(fixture_site, cache):
