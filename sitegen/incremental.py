@@ -93,6 +93,7 @@ class _LoadedDocument:
     checked: int  # when it was last read (time.time_ns())
     document: Document | None
     errors: list
+    key: str | None = None  # a digest of the kind, path and bytes it was loaded from, where a one-shot build has it
 
 
 @dataclass(slots=True)
@@ -146,6 +147,9 @@ class IncrementalBuilder(Reuse):
         self.keep_pages = keep_pages
         self._stored: dict[str, MarkdownResult] = {}  # converted this run, for the store
         self._store_keys: set[str] = set()  # looked up in the store this run
+        # Text key -> the components a text that reads the site rendered, for the store; the keys looked up.
+        self._stored_partials: dict[str, tuple[str, ...]] = {}
+        self._partial_keys: set[str] = set()
         self.rendered: list[str] = []
         self.converted = 0
         self._documents: dict[str, _LoadedDocument] = {}
@@ -264,7 +268,7 @@ class IncrementalBuilder(Reuse):
             return None  # an entry that does not decode: the file is loaded
         self._used_entries["documents"].add(key)
         self.found_placeholders[relative] = examples
-        return _LoadedDocument(kind, None, signature, 0, document, problems)
+        return _LoadedDocument(kind, None, signature, 0, document, problems, key)
 
     def _add_loaded(self, loaded: tuple) -> _LoadedDocument:
         """A document _load_for_store loaded (perhaps in a worker), its entry noted for the store."""
@@ -274,7 +278,7 @@ class IncrementalBuilder(Reuse):
             self.found_placeholders[relative] = examples
         if entry is not None:
             self._new_entries["documents"][key] = entry
-        return _LoadedDocument(kind, None, signature, 0, document, problems)
+        return _LoadedDocument(kind, None, signature, 0, document, problems, key)
 
     def load_data(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector, config: SiteConfig | None,
                   read_body_file: Callable[[str, str, int], tuple[str, str, int] | None]) -> SiteData | None:
@@ -393,13 +397,71 @@ class IncrementalBuilder(Reuse):
                 self._stored[keys[index]] = result
             self._used_conversions[(source, first_line)] = _Conversion(text, options, (), None, result)
             results[index] = result
-        return [result if result is not None else self.convert(markdown, *job) for result, job in zip(results, jobs)]
+        return [result if result is not None else self._convert_reading_the_site(markdown, *job)
+                for result, job in zip(results, jobs)]
+
+    def _convert_reading_the_site(self, markdown: MarkdownRenderer, text: str, source: str,
+                                  first_line: int) -> MarkdownResult:
+        """A text with directives or data words: the store's result if what its components read is the same.
+
+        The store names the components the text's last conversion rendered;
+        the result is keyed by the text and everything those read, so it is
+        found only where converting again would render the same components
+        from the same values.
+        """
+        if self.store is None or self._remembered(text, source, first_line) is not None:
+            return self.convert(markdown, text, source, first_line)
+        text_key = self.store.text_key(markdown, text, source, first_line)
+        self._partial_keys.add(text_key)
+        partials = self.store.partials([text_key]).get(text_key)
+        context = self._lasting_directive_context(text, partials) if partials is not None else None
+        if context is not None:
+            key = self.store.key_in_context(text_key, context)
+            found = self.store.load([key]).get(key)
+            if found is not None:
+                self._store_keys.add(key)
+                options = self._markdown[0] if self._markdown else None
+                self._used_conversions[(source, first_line)] = _Conversion(
+                    text, options, partials, self._directive_context(text, partials), found)
+                return found
+        result = self.convert(markdown, text, source, first_line)
+        partials = self._used_conversions[(source, first_line)].partials
+        context = self._lasting_directive_context(text, partials)
+        if context is not None:
+            key = self.store.key_in_context(text_key, context)
+            self._stored[key] = result
+            self._store_keys.add(key)
+            self._stored_partials[text_key] = partials
+        return result
+
+    def _lasting_directive_context(self, text: str, partials: tuple[str, ...]) -> str | None:
+        """A digest of what a text's components read, the same in every process; None when unclear.
+
+        As _directive_context, with the data by what it was loaded from, and the
+        options a later build may change (which pages are published, the site's address).
+        """
+        context = self._directive_context(text, partials)
+        data_key = self._lasting_data_key()
+        if not isinstance(context, tuple) or data_key is None:
+            return None
+        config_raw, _, closures, _, values, today = context
+        read = {name for _, names in closures for name in names}
+        # The documents the components list, by the bytes they were loaded from (a one-shot build keeps no bytes).
+        documents = tuple((relative, entry.key or entry.raw) for relative, entry in self._documents.items()
+                          if entry.kind.name in read)
+        if any(source is None for _, source in documents):
+            return None
+        try:
+            return digest(config_raw, data_key, closures, documents, values, today,
+                          self.options.drafts, self.options.serving, self.options.base_url)
+        except Undigestible:
+            return None
 
     def save(self) -> None:
         """Add this run's new Markdown results, documents and pages to the stores (those there are)."""
-        if self.store is not None and self._stored:
-            self.store.store(self._stored, self._store_keys)
-            self._stored = {}
+        if self.store is not None and (self._stored or self._stored_partials):
+            self.store.store(self._stored, self._store_keys, self._stored_partials, self._partial_keys)
+            self._stored, self._stored_partials = {}, {}
         if self.kept is not None:
             if self.link_memo is not None and not self.keep_pages:
                 self._new_entries["links"] = {LINK_MEMO_KEY: self.link_memo.to_text()}

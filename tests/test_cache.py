@@ -62,7 +62,8 @@ def _random_body(rng: random.Random, mistakes: bool = True) -> str:
 def _step(rng: random.Random, root, added: list) -> str:
     pages = root / "content" / "pages"
     cache = root / CACHE_DIR / CACHE_FILE
-    choice = rng.choice(["edit", "edit", "add", "delete", "options", "template", "data", "corrupt", "nothing"])
+    choice = rng.choice(["edit", "edit", "add", "delete", "options", "template", "component", "data", "corrupt",
+                         "nothing"])
     if choice == "edit":
         path = rng.choice(sorted(pages.glob("*.md")) + sorted((root / "content" / "articles").glob("*.md")))
         front_matter = path.read_text(encoding="utf-8").split("---\n", 2)[1]
@@ -88,6 +89,11 @@ def _step(rng: random.Random, root, added: list) -> str:
         marker = "<!-- a template change -->"
         base.write_text(text.replace(marker, "") if marker in text else text.replace("</body>", marker + "</body>"),
                         encoding="utf-8")
+    elif choice == "component":  # a template a directive renders: the texts placing it convert again
+        component = root / "templates" / "components" / "cta.html"
+        text = component.read_text(encoding="utf-8")
+        marker = "<!-- a component change -->\n"
+        component.write_text(text.replace(marker, "") if marker in text else text + marker, encoding="utf-8")
     elif choice == "data":
         services = root / "content" / "data" / "services.yaml"
         text = services.read_text(encoding="utf-8")
@@ -131,8 +137,16 @@ def test_unchanged_documents_are_not_converted_again(tmp_path, monkeypatch):
 
     monkeypatch.setattr(MarkdownRenderer, "convert", counting)
     assert _build(root, cached_builder(root)) == first
-    # Only documents with directives, which read the data and templates, are converted again.
-    assert converted and all(":::" in (root / source).read_text(encoding="utf-8") for source in converted)
+    # Texts with directives too: the store knows the components they rendered, and nothing those read changed.
+    assert converted == []
+    component = root / "templates" / "components" / "cta.html"
+    component.write_text(component.read_text(encoding="utf-8") + "\n<!-- a changed component -->\n", encoding="utf-8")
+    changed = _build(root, cached_builder(root))
+    # Converted again: the texts that place that component, and no other.
+    placing = {path.relative_to(root).as_posix() for path in (root / "content").rglob("*.md")
+               if "::: call-to-action" in path.read_text(encoding="utf-8")}
+    assert placing and sorted(converted) == sorted(placing)
+    assert changed != first and changed == _build(root)
 
 
 def test_an_old_version_cache_is_set_aside(tmp_path):
