@@ -189,7 +189,7 @@ def _revive(tagged: dict):
 
 def encode_identities(known: dict) -> dict[str, str]:
     """The image cache's files and their identities, from images.CacheFolder.known, as store entries."""
-    return {str(key[0]): " ".join(map(str, identity)) for key, identity in known.items()
+    return {str(key[0]): "%d %d %d %d %d" % identity for key, identity in known.items()
             if type(key) is tuple and len(identity) == 5}
 
 
