@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def decode(text: str) -> object:
     """The value `encode` was given; raises ValueError for text it did not write."""
     try:  # every JSON object `encode` writes is a tag, revived by the decoder as it reads (inner ones first)
         return json.loads(text, object_hook=_revive)
-    except (TypeError, KeyError, AttributeError, IndexError) as exc:
+    except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         raise ValueError(f"not a stored value: {exc}") from None
 
 
@@ -197,7 +198,9 @@ def decode_identities(entries: dict[str, str]) -> dict:
     """images.CacheFolder.known from store entries; an entry that does not decode is left out."""
     known = {}
     for path, text in entries.items():
-        numbers = text.split(" ")
-        if len(numbers) == 5 and all(number.isdigit() for number in numbers):
-            known[(Path(path),)] = tuple(map(int, numbers))
+        if _IDENTITY.fullmatch(text):
+            known[(Path(path),)] = tuple(map(int, text.split(" ")))
     return known
+
+
+_IDENTITY = re.compile(r"[0-9]{1,20}(?: [0-9]{1,20}){4}")  # ASCII digits only: int() takes others too

@@ -85,7 +85,7 @@ class MarkdownCache:
         for key, entry in self._store.each("partials", text_keys):
             try:
                 names = json.loads(entry)
-            except ValueError:
+            except (ValueError, RecursionError):  # damaged: deep nesting makes the decoder recurse
                 continue
             if isinstance(names, list) and all(isinstance(name, str) for name in names):
                 found[key] = tuple(names)
@@ -134,5 +134,5 @@ def _decode(value: str) -> MarkdownResult | None:
         html, toc, errors, components = json.loads(value)
         return MarkdownResult(html, tuple(TocEntry(*entry) for entry in toc), [SiteError(*error) for error in errors],
                               tuple(components))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return None

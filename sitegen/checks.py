@@ -442,7 +442,7 @@ class LinkMemo:
                           kept["target_ids"].items()}
             passed = [(str(url), str(token), _strings(targets), _strings(fragment_targets))
                       for url, (token, targets, fragment_targets) in kept["passed"].items()]
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return memo
         if len(seen) != 3:
             return memo

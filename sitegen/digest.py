@@ -5,8 +5,8 @@ hash() of a string differs from one process to the next, and so does the order
 of a set, so a key kept on disk is a digest of the value's content instead:
 type, fields and items, sets in sorted order. Only plain data is digested
 (strings, numbers, dates, paths, tuples, lists, dicts, sets and dataclasses of
-those, functions by their name); anything else raises Undigestible, and the
-caller computes afresh what it cannot key.
+those, functions by their name, nested at most MAX_DEPTH deep); anything
+else raises Undigestible, and the caller computes afresh what it cannot key.
 """
 from __future__ import annotations
 

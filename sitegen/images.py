@@ -378,6 +378,8 @@ class CacheFolder:
                 names[:] = [name]
                 return path
             names.remove(name)
+            if self.known is not None:
+                self.known.pop((path,), None)
             try:  # changed through a link in output/, or damaged: encoded again
                 path.unlink()
             except OSError:

@@ -67,6 +67,7 @@ from .pipeline import BuildOptions, RenderedSite, Reuse, StoredPage, build_site
 from .render import PageInfo
 from .routes import Route
 from .templating import TEMPLATE_DIR, SiteEnvironment, loaded_names
+from .uptodate import versions
 from .writer import MARKER, mark_folder, read_plain_file
 from .yamlsource import YamlProblem, read_text
 
@@ -397,52 +398,72 @@ class IncrementalBuilder(Reuse):
                 self._stored[keys[index]] = result
             self._used_conversions[(source, first_line)] = _Conversion(text, options, (), None, result)
             results[index] = result
-        return [result if result is not None else self._convert_reading_the_site(markdown, *job)
-                for result, job in zip(results, jobs)]
+        self._convert_reading_the_site(markdown, jobs, results)
+        return results
 
-    def _convert_reading_the_site(self, markdown: MarkdownRenderer, text: str, source: str,
-                                  first_line: int) -> MarkdownResult:
-        """A text with directives or data words: the store's result if what its components read is the same.
+    def _convert_reading_the_site(self, markdown: MarkdownRenderer, jobs: list[tuple[str, str, int]],
+                                  results: list[MarkdownResult | None]) -> None:
+        """Fill in the texts with directives or data words: the store's result where what its components read
+        is the same, else converted here, one at a time, noting what they read.
 
-        The store names the components the text's last conversion rendered;
+        The store names the components each text's last conversion rendered;
         the result is keyed by the text and everything those read, so it is
         found only where converting again would render the same components
         from the same values.
         """
-        if self.store is None or self._remembered(text, source, first_line) is not None:
-            return self.convert(markdown, text, source, first_line)
-        text_key = self.store.text_key(markdown, text, source, first_line)
-        self._partial_keys.add(text_key)
-        partials = self.store.partials([text_key]).get(text_key)
-        context = self._lasting_directive_context(text, partials) if partials is not None else None
-        if context is not None:
-            key = self.store.key_in_context(text_key, context)
-            found = self.store.load([key]).get(key)
-            if found is not None:
+        pending = [index for index, result in enumerate(results) if result is None]
+        keys: dict[int, tuple[str, str | None]] = {}  # index -> (the text's key, the result's key or None)
+        partials: dict[str, tuple[str, ...]] = {}
+        stored: dict[str, MarkdownResult] = {}
+        reads: tuple = (None,)
+        if self.store is not None and pending:
+            # What the components read is the same for every text of this pass: the data's bodies are
+            # filled in only after it.
+            reads = (self._data_digest(), versions())
+            for index in pending:
+                text, source, first_line = jobs[index]
+                if self._remembered(text, source, first_line) is None:
+                    keys[index] = (self.store.text_key(markdown, text, source, first_line), None)
+            self._partial_keys.update(text_key for text_key, _ in keys.values())
+            partials = self.store.partials([text_key for text_key, _ in keys.values()])
+            for index, (text_key, _) in keys.items():
+                if text_key in partials:
+                    context = self._lasting_directive_context(jobs[index][0], partials[text_key], reads)
+                    if context is not None:
+                        keys[index] = (text_key, self.store.key_in_context(text_key, context))
+            stored = self.store.load([key for _, key in keys.values() if key is not None])
+        options = self._markdown[0] if self._markdown else None
+        for index in pending:
+            text, source, first_line = jobs[index]
+            text_key, key = keys.get(index, (None, None))
+            if key in stored:
                 self._store_keys.add(key)
-                options = self._markdown[0] if self._markdown else None
+                partials_read = partials[text_key]
                 self._used_conversions[(source, first_line)] = _Conversion(
-                    text, options, partials, self._directive_context(text, partials), found)
-                return found
-        result = self.convert(markdown, text, source, first_line)
-        partials = self._used_conversions[(source, first_line)].partials
-        context = self._lasting_directive_context(text, partials)
-        if context is not None:
-            key = self.store.key_in_context(text_key, context)
-            self._stored[key] = result
-            self._store_keys.add(key)
-            self._stored_partials[text_key] = partials
-        return result
+                    text, options, partials_read, self._directive_context(text, partials_read), stored[key])
+                results[index] = stored[key]
+                continue
+            results[index] = self.convert(markdown, text, source, first_line)
+            if text_key is None:
+                continue
+            partials_read = self._used_conversions[(source, first_line)].partials
+            context = self._lasting_directive_context(text, partials_read, reads)
+            if context is not None:
+                key = self.store.key_in_context(text_key, context)
+                self._stored[key] = results[index]
+                self._store_keys.add(key)
+                self._stored_partials[text_key] = partials_read
 
-    def _lasting_directive_context(self, text: str, partials: tuple[str, ...]) -> str | None:
+    def _lasting_directive_context(self, text: str, partials: tuple[str, ...], reads: tuple) -> str | None:
         """A digest of what a text's components read, the same in every process; None when unclear.
 
-        As _directive_context, with the data by what it was loaded from, and the
-        options a later build may change (which pages are published, the site's address).
+        As _directive_context, with the data by what it was loaded from (`reads`
+        holds its digest and the versions of the code and libraries, which
+        write the components), and the options a later build may change (which
+        pages are published, the site's address).
         """
         context = self._directive_context(text, partials)
-        data_key = self._lasting_data_key()
-        if not isinstance(context, tuple) or data_key is None:
+        if not isinstance(context, tuple) or reads[0] is None:
             return None
         config_raw, _, closures, _, values, today = context
         read = {name for _, names in closures for name in names}
@@ -452,7 +473,7 @@ class IncrementalBuilder(Reuse):
         if any(source is None for _, source in documents):
             return None
         try:
-            return digest(config_raw, data_key, closures, documents, values, today,
+            return digest(reads, config_raw, closures, documents, values, today,
                           self.options.drafts, self.options.serving, self.options.base_url)
         except Undigestible:
             return None
@@ -644,18 +665,21 @@ class IncrementalBuilder(Reuse):
             return None
 
     def _lasting_data_key(self) -> str | None:
-        """The data's digest: what it was loaded from (the kinds are the code's) and the texts rendered into it."""
+        """The data's digest, once the Markdown stage filled in its bodies (pages are keyed by it)."""
         if "" not in self._lasting_keys:
-            if self._data is None:
-                self._lasting_keys[""] = None
-            else:
-                sources, kinds, config = self._data.inputs
-                try:
-                    self._lasting_keys[""] = digest(sources, [(kind.name, kind.source) for kind in kinds], config,
-                                                    self._data.body_files, self._data_key()[1])
-                except Undigestible:
-                    self._lasting_keys[""] = None
+            self._lasting_keys[""] = self._data_digest()
         return self._lasting_keys[""]
+
+    def _data_digest(self) -> str | None:
+        """What the data was loaded from (the kinds are the code's) and the texts rendered into it so far."""
+        if self._data is None:
+            return None
+        sources, kinds, config = self._data.inputs
+        try:
+            return digest(sources, [(kind.name, kind.source) for kind in kinds], config,
+                          self._data.body_files, self._data_key()[1])
+        except Undigestible:
+            return None
 
     def _directive_context(self, text: str, partials: tuple[str, ...]) -> object:
         """What the components of a text's directives read besides the text: None without directives.
@@ -794,7 +818,7 @@ class _TemplateIndex:
                     self.facts[name] = (text, None if references is None else (tuple(references), frozenset(names)))
                     used.add(key)
                     continue
-                except (ValueError, TypeError):
+                except (ValueError, TypeError, RecursionError):
                     pass  # damaged: worked out again below
             facts = self._facts(name)  # None: unknowable, kept as such
             new[key] = json.dumps([None, []] if facts is None else [list(facts[0]), sorted(facts[1])])

@@ -121,7 +121,7 @@ def unchanged_build(cache_dir: Path, fingerprint: str | None, output: Path) -> R
                 memo.get("listing") != listing_digest(output, listing.split("\n")):
             return None
         return Report(*(str(part) for part in memo["report"]))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None  # no record, or one that cannot be read: build
 
 

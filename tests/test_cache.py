@@ -149,6 +149,48 @@ def test_unchanged_documents_are_not_converted_again(tmp_path, monkeypatch):
     assert changed != first and changed == _build(root)
 
 
+def test_texts_with_directives_convert_again_under_another_version_of_the_code(tmp_path, monkeypatch):
+    """Components are written by the whole package and Jinja, not only by the modules the Markdown store's
+    version covers: their results are keyed by the versions of all of them."""
+    import sitegen.incremental
+
+    root = copy_fixture_site(tmp_path / "site")
+    first = _build(root, cached_builder(root))
+    converted = []
+    original = MarkdownRenderer.convert
+
+    def counting(self, text, source, first_line):
+        converted.append(text)
+        return original(self, text, source, first_line)
+
+    monkeypatch.setattr(MarkdownRenderer, "convert", counting)
+    monkeypatch.setattr(sitegen.incremental, "versions", lambda: ("another version of the code",))
+    assert _build(root, cached_builder(root)) == first
+    assert converted and all(":::" in text or "{{" in text for text in converted)
+
+
+def test_a_data_body_with_a_directive_is_rendered_anew_on_the_pages_that_show_it(tmp_path):
+    """A question's answer places a component: after the component changes, the answer converts again and so
+    do the pages listing it, though pages are keyed by the data once its bodies are rendered and the answer's
+    directive before."""
+    root = copy_fixture_site(tmp_path / "site")
+    questions = root / "content" / "data" / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    answer = "      No. A *diagnosis* helps, though.\n"
+    assert answer in text
+    questions.write_text(text.replace(answer, answer + "\n      ::: locations\n"), encoding="utf-8")
+    assert run_build(root).code == 0
+    # A component the questions page's own templates do not include: only the answer places it.
+    component = root / "templates" / "components" / "location_cards.html"
+    component.write_text(component.read_text(encoding="utf-8") + "\n<!-- a changed component -->\n", encoding="utf-8")
+    assert run_build(root).code == 0
+    clean_root = tmp_path / "clean"
+    shutil.copytree(root, clean_root, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+    assert run_build(clean_root, "--no-cache").code == 0
+    assert snapshot(root / "output") == snapshot(clean_root / "output")
+    assert "a changed component" in (root / "output" / "questions" / "index.html").read_text(encoding="utf-8")
+
+
 def test_an_old_version_cache_is_set_aside(tmp_path):
     root = copy_fixture_site(tmp_path / "site")
     _build(root, cached_builder(root))
