@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 problems in the site's sources, 2 usage errors
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -232,6 +233,20 @@ def _new(root: Path, kind_name: str, slug: str, today: date | None) -> int:
 
 def _build(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool = True,
            strict: bool = False, fingerprint: str | None = None) -> int:
+    # The cycle collector is paused for the build: nearly every object a build makes lives until it
+    # ends, so the collector's full passes over them (a tenth of a build after one edit at 4,000
+    # pages) free next to nothing. What a build leaves in cycles is collected once it has returned.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_once(options, output, state, write, use_cache, strict, fingerprint)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_once(options: BuildOptions, output: Path, state: OutputState, write: bool, use_cache: bool,
+                strict: bool, fingerprint: str | None) -> int:
     from .buildcache import BuildCache
     from .cache import MarkdownCache
     from .incremental import IncrementalBuilder

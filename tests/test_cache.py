@@ -10,6 +10,7 @@ compared with a clean build in another folder.
 """
 from __future__ import annotations
 
+import gc
 import random
 import shutil
 import sqlite3
@@ -215,6 +216,24 @@ def test_the_command_line_uses_the_cache_and_no_cache_skips_it(fixture_site):
     assert run_build(fixture_site, "--no-cache").code == 0
     assert not (folder / CACHE_FILE).exists()
     assert snapshot(fixture_site / "output") == built
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_build_pauses_the_cycle_collector_and_gives_it_back(fixture_site, monkeypatch, broken):
+    collecting = []
+    original = IncrementalBuilder.build
+
+    def build(self):
+        collecting.append(gc.isenabled())
+        return original(self)
+
+    monkeypatch.setattr(IncrementalBuilder, "build", build)
+    if broken:
+        (fixture_site / "content" / "pages" / "about.md").write_text("---\ntitle: [unclosed\n---\nText.\n",
+                                                                      encoding="utf-8")
+    assert gc.isenabled()
+    assert run_build(fixture_site).code == (1 if broken else 0)
+    assert collecting == [False] and gc.isenabled()
 
 
 def test_check_reads_the_cache_but_writes_nothing(fixture_site):
