@@ -199,7 +199,7 @@ def decode_identities(entries: dict[str, str]) -> dict:
     known = {}
     for path, text in entries.items():
         if _IDENTITY.fullmatch(text):
-            known[(Path(path),)] = tuple(map(int, text.split(" ")))
+            known[(path,)] = tuple(map(int, text.split(" ")))
     return known
 
 

@@ -352,8 +352,8 @@ class CacheFolder:
         self._names: dict[str, list[str]] | None = None  # cache name -> the files listed for it
         self.checked: dict[Path, os.stat_result] = {}  # file -> its state when its bytes were found right
         # Kept between builds (by the preview in memory, by one-shot builds in the build store): (cache
-        # file,) -> its identity and times when last found right. Any write changes the change time
-        # (which no tool sets), so the file is read again.
+        # file's path as text,) -> its identity and times when last found right. Any write changes the
+        # change time (which no tool sets), so the file is read again.
         self.known = known
 
     def listed(self, cache_name: str) -> bool:
@@ -379,7 +379,7 @@ class CacheFolder:
                 return path
             names.remove(name)
             if self.known is not None:
-                self.known.pop((path,), None)
+                self.known.pop((os.fspath(path),), None)
             try:  # changed through a link in output/, or damaged: encoded again
                 path.unlink()
             except OSError:
@@ -401,10 +401,10 @@ class CacheFolder:
         # A file changed within the last second may change again without a new change time
         # (file systems keep coarse times): it is read again next time.
         if self.known is not None and time.time_ns() - state.st_ctime_ns > 1_000_000_000:
-            self.known[(path,)] = _identity(state)
+            self.known[(os.fspath(path),)] = _identity(state)
 
     def _known_state(self, path: Path) -> os.stat_result | None:
-        known = self.known.get((path,)) if self.known is not None else None
+        known = self.known.get((os.fspath(path),)) if self.known is not None else None
         if known is None:
             return None
         try:

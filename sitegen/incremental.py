@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import re
 import shutil
@@ -172,8 +173,8 @@ class IncrementalBuilder(Reuse):
         # The example values found in each source (it holds every source's text: a one-shot build keeps none).
         self.placeholder_cache: dict | None = {} if keep_pages else None
         self.link_memo = LinkMemo() if keep_pages else None  # the pages the link check need not read again
-        # photo file -> (size, time, content hash), so photos are not hashed again; (cached image,) -> its
-        # identity when its bytes were last checked (images.CacheFolder)
+        # photo file -> (size, time, content hash), so photos are not hashed again; (cached image's path as
+        # text,) -> its identity when its bytes were last checked (images.CacheFolder)
         self.photo_digests: dict = {}
 
     def build(self) -> RenderedSite:
@@ -755,7 +756,10 @@ class _Unknown:
 
 
 def _snapshot(document: Document) -> tuple:
-    return tuple(getattr(document, spec.name) for spec in fields(document))
+    return _DOCUMENT_FIELDS(document)
+
+
+_DOCUMENT_FIELDS = operator.attrgetter(*(spec.name for spec in fields(Document)))  # a document's values, in order
 
 
 def _is_frozen_dataclass(value: object) -> bool:
