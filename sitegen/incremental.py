@@ -349,8 +349,10 @@ class IncrementalBuilder(Reuse):
         """The conversion held in memory for this text, if it was made from the same inputs."""
         options = self._markdown[0] if self._markdown else None
         cached = self._conversions.get((source, first_line))
-        if (cached is None or cached.text != text or cached.options != options
-                or cached.context != self._directive_context(text, cached.partials)):
+        if cached is None or cached.text != text or cached.options != options:
+            return None
+        # No context: the same text has no directives and reads nothing else, now as then.
+        if cached.context is not None and cached.context != self._directive_context(text, cached.partials):
             return None
         return cached
 
@@ -955,7 +957,10 @@ class OutputFolder:
         assets = {}
         output = str(self.output)
         for relative, source in site.static_files.items():
-            signature, checked = _signature(source), time.time_ns()
+            # A cached image's state was taken when the build found its bytes right: no need to ask again.
+            state = site.linkable.get(relative)
+            signature = _signature(source) if state is None else _signature_of(state)
+            checked = time.time_ns()
             target = os.path.join(output, relative)
             known = self._assets.get(relative)
             # Unchanged: the source is as it was copied, and so is the copy (no one edited output/).
@@ -1021,6 +1026,10 @@ def _signature(path: Path | str) -> tuple | None:
         status = os.stat(path)
     except OSError:
         return None
+    return _signature_of(status)
+
+
+def _signature_of(status: os.stat_result) -> tuple | None:
     if not stat.S_ISREG(status.st_mode):
         return None
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
