@@ -424,7 +424,19 @@ class CacheFolder:
                             self._names.setdefault(match["stem"] + (match["suffix"] or ""), []).append(entry.name)
             except OSError:  # no cache yet
                 pass
+            self._forget_unlisted()
         return self._names
+
+    def _forget_unlisted(self) -> None:
+        """Drop the kept identities of files this folder no longer holds (deleted by hand, or another folder's)."""
+        if not self.known:
+            return
+        folder = os.fspath(self.folder)
+        listed = {name for names in self._names.values() for name in names}
+        for key in [key for key in self.known if type(key) is tuple]:
+            head, name = os.path.split(key[0])
+            if head != folder or name not in listed:
+                del self.known[key]
 
 
 def _identity(state: os.stat_result) -> tuple:

@@ -129,14 +129,7 @@ def test_cached_builds_equal_clean_builds_after_random_changes(tmp_path, seed):
 def test_unchanged_documents_are_not_converted_again(tmp_path, monkeypatch):
     root = copy_fixture_site(tmp_path / "site")
     first = _build(root, cached_builder(root))
-    converted = []
-    original = MarkdownRenderer.convert
-
-    def counting(self, text, source, first_line):
-        converted.append(source)
-        return original(self, text, source, first_line)
-
-    monkeypatch.setattr(MarkdownRenderer, "convert", counting)
+    converted = _count_conversions(monkeypatch)
     assert _build(root, cached_builder(root)) == first
     # Texts with directives too: the store knows the components they rendered, and nothing those read changed.
     assert converted == []
@@ -146,7 +139,7 @@ def test_unchanged_documents_are_not_converted_again(tmp_path, monkeypatch):
     # Converted again: the texts that place that component, and no other.
     placing = {path.relative_to(root).as_posix() for path in (root / "content").rglob("*.md")
                if "::: call-to-action" in path.read_text(encoding="utf-8")}
-    assert placing and sorted(converted) == sorted(placing)
+    assert placing and sorted(source for source, _ in converted) == sorted(placing)
     assert changed != first and changed == _build(root)
 
 
@@ -157,17 +150,23 @@ def test_texts_with_directives_convert_again_under_another_version_of_the_code(t
 
     root = copy_fixture_site(tmp_path / "site")
     first = _build(root, cached_builder(root))
+    converted = _count_conversions(monkeypatch)
+    monkeypatch.setattr(sitegen.incremental, "versions", lambda: ("another version of the code",))
+    assert _build(root, cached_builder(root)) == first
+    assert converted and all(":::" in text or "{{" in text for _, text in converted)
+
+
+def _count_conversions(monkeypatch) -> list[tuple[str, str]]:
+    """(source, text) of every Markdown text converted from now on."""
     converted = []
     original = MarkdownRenderer.convert
 
     def counting(self, text, source, first_line):
-        converted.append(text)
+        converted.append((source, text))
         return original(self, text, source, first_line)
 
     monkeypatch.setattr(MarkdownRenderer, "convert", counting)
-    monkeypatch.setattr(sitegen.incremental, "versions", lambda: ("another version of the code",))
-    assert _build(root, cached_builder(root)) == first
-    assert converted and all(":::" in text or "{{" in text for text in converted)
+    return converted
 
 
 def test_a_data_body_with_a_directive_is_rendered_anew_on_the_pages_that_show_it(tmp_path):

@@ -480,3 +480,18 @@ def test_the_preview_shows_a_replaced_photo_that_a_template_places(fixture_site,
     assert second.pages == build_site(options).pages
     changed = [path for path, html in second.pages.items() if first.pages.get(path) != html]
     assert any(path.startswith("locations/") for path in changed)
+
+
+
+def test_kept_identities_of_files_the_cache_no_longer_holds_are_forgotten(tmp_path):
+    """A cached file deleted by hand (or one of another cache folder) is not remembered build after build."""
+    folder = tmp_path / "images"
+    folder.mkdir()
+    (folder / "here.0123456789abcdef.png").write_bytes(b"kept")
+    here, gone = (os.fspath(folder / f"{name}.0123456789abcdef.png") for name in ("here", "gone"))
+    elsewhere = os.fspath(tmp_path / "other" / "here.0123456789abcdef.png")
+    photo = tmp_path / "photo.jpg"
+    known = {(here,): (1, 2, 3, 4, 5), (gone,): (1, 2, 3, 4, 5), (elsewhere,): (1, 2, 3, 4, 5), photo: ((1, 2), "hash")}
+    files = images.CacheFolder(folder, known)
+    assert files.listed("here.png") and not files.listed("gone.png")
+    assert known == {(here,): (1, 2, 3, 4, 5), photo: ((1, 2), "hash")}  # photos' hashes are not the folder's
