@@ -235,7 +235,7 @@ def _build(options: BuildOptions, output: Path, state: OutputState, write: bool,
            strict: bool = False, fingerprint: str | None = None) -> int:
     # The cycle collector is paused for the build: nearly every object a build makes lives until it
     # ends, so the collector's full passes over them (a tenth of a build after one edit at 4,000
-    # pages) free next to nothing. What a build leaves in cycles is collected once it has returned.
+    # pages) free next to nothing. What a build leaves in cycles waits for a pass after it.
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -10,6 +10,7 @@ import io
 import re
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -194,7 +195,14 @@ def pytest_configure(config):
     Every test builds its own copy of a site; with one cache folder for the
     session, a photo is encoded once per run rather than once per copy. Tests
     of the cache itself pass their own folder.
+
+    Tests press Ctrl-C on builds and previews as a terminal would. A run started
+    in the background by a script (`pytest &`) inherits Ctrl-C ignored and would
+    hand that on to every build it starts, which would then never be interrupted:
+    the session takes it back, so its children start as from a terminal.
     """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if "SITEGEN_CACHE_DIR" not in os.environ:
         image_cache = tempfile.mkdtemp(prefix="sitegen-image-cache-")
         _SESSION_DIRS.append(image_cache)
