@@ -379,7 +379,7 @@ class CacheFolder:
                 return path
             names.remove(name)
             if self.known is not None:
-                self.known.pop((os.fspath(path),), None)
+                self.known.pop(_known_key(path), None)
             try:  # changed through a link in output/, or damaged: encoded again
                 path.unlink()
             except OSError:
@@ -401,10 +401,10 @@ class CacheFolder:
         # A file changed within the last second may change again without a new change time
         # (file systems keep coarse times): it is read again next time.
         if self.known is not None and time.time_ns() - state.st_ctime_ns > 1_000_000_000:
-            self.known[(os.fspath(path),)] = _identity(state)
+            self.known[_known_key(path)] = _identity(state)
 
     def _known_state(self, path: Path) -> os.stat_result | None:
-        known = self.known.get((os.fspath(path),)) if self.known is not None else None
+        known = self.known.get(_known_key(path)) if self.known is not None else None
         if known is None:
             return None
         try:
@@ -437,6 +437,11 @@ class CacheFolder:
             head, name = os.path.split(key[0])
             if head != folder or name not in listed:
                 del self.known[key]
+
+
+def _known_key(path: Path) -> tuple[str]:
+    """A cached file's key in CacheFolder.known: a tuple, so photos' entries (keyed by their Path) stay apart."""
+    return (os.fspath(path),)
 
 
 def _identity(state: os.stat_result) -> tuple:

@@ -482,7 +482,6 @@ def test_the_preview_shows_a_replaced_photo_that_a_template_places(fixture_site,
     assert any(path.startswith("locations/") for path in changed)
 
 
-
 def test_kept_identities_of_files_the_cache_no_longer_holds_are_forgotten(tmp_path):
     """A cached file deleted by hand (or one of another cache folder) is not remembered build after build."""
     folder = tmp_path / "images"
