@@ -96,6 +96,7 @@ class _LoadedDocument:
     document: Document | None
     errors: list
     key: str | None = None  # a digest of the kind, path and bytes it was loaded from, where a one-shot build has it
+    examples: list | None = None  # its example-value warnings, found in `raw` (None: not scanned here)
 
 
 @dataclass(slots=True)
@@ -170,7 +171,8 @@ class IncrementalBuilder(Reuse):
         self._value_keys: dict[str, object] = {}
         # What the link check read from each page; a one-shot build reads it where each page is rendered.
         self.page_facts_cache: dict | None = {} if keep_pages else None
-        # The example values found in each source (it holds every source's text: a one-shot build keeps none).
+        # The example values found in each source but the Markdown documents, whose are kept with them (it
+        # holds each such source's text: a one-shot build keeps none).
         self.placeholder_cache: dict | None = {} if keep_pages else None
         self.link_memo = LinkMemo() if keep_pages else None  # the pages the link check need not read again
         # photo file -> (size, time, content hash), so photos are not hashed again; (cached image's path as
@@ -210,8 +212,8 @@ class IncrementalBuilder(Reuse):
     # --- Reuse hooks -------------------------------------------------------
 
     def load_documents(self, root: Path, kinds: tuple[Collection, ...], errors: ErrorCollector) -> list[Document]:
-        self.found_placeholders = {} if self.kept is not None else None
-        slots: list[tuple[str, _LoadedDocument | None]] = []  # in the listing's order; None: loaded below
+        self.found_placeholders = {}
+        slots: list[tuple[str, str, _LoadedDocument | None]] = []  # in the listing's order; None: loaded below
         missing: list[tuple] = []
         for kind, folder, pattern in document_sections(kinds):
             section = root / folder
@@ -232,18 +234,22 @@ class IncrementalBuilder(Reuse):
                     checked, raw = time.time_ns(), _read_bytes(key) if self.keep_pages else None
                     if entry is None or entry.kind is not kind or raw is None or entry.raw != raw:
                         found = ErrorCollector()
-                        document = load_document(kind, Path(key), root, section, found)
-                        entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors)
+                        # From the bytes just read, which the entry is compared by next time.
+                        document = load_document(kind, Path(key), root, section, found, raw)
+                        entry = _LoadedDocument(kind, raw, signature, checked, document, found.errors,
+                                                examples=_examples(raw, f"{folder}/{inside}"))
                     else:
                         entry.signature, entry.checked = signature, checked
-                slots.append((key, entry))
+                slots.append((f"{folder}/{inside}", key, entry))
         # The files the store does not know are parsed on every core (in a cold build, all of them).
         fresh = iter(map_in_workers(lambda index: _load_for_store(*missing[index]), range(len(missing))))
         documents = []
         loaded: dict[str, _LoadedDocument] = {}
-        for key, entry in slots:
+        for relative, key, entry in slots:
             if entry is None:
                 entry = self._add_loaded(next(fresh))
+            elif entry.examples is not None:  # the preview's: its bytes are those scanned, so are its warnings
+                self.found_placeholders[relative] = entry.examples
             if entry.document is not None:
                 # As freshly loaded: the Markdown stage fills these in.
                 entry.document.body_html, entry.document.toc = "", ()
@@ -858,13 +864,10 @@ def _load_for_store(kind: Collection, path: str, relative: str, root: Path, sect
     found = ErrorCollector()
     # Parsed from the bytes the store keys it by (None: unreadable, so read again to report why).
     document = load_document(kind, Path(path), root, section, found, raw)
-    examples = key = entry = None
+    key = entry = None
     if raw is not None:
         key = digest(kind.name, kind.source, relative, raw)
-        try:  # from the bytes just read: the file is not read again to be scanned
-            examples = scan_placeholders(relative, read_text(raw, relative))
-        except YamlProblem:
-            pass  # not text: the loader reported it
+    examples = _examples(raw, relative)  # from the bytes just read: the file is not read again to be scanned
     if examples is not None:
         try:
             stored, body_start = _without_body(document, raw, relative)
@@ -872,6 +875,16 @@ def _load_for_store(kind: Collection, path: str, relative: str, root: Path, sect
         except NotStorable:
             pass
     return kind.name, relative, signature, document, found.errors, examples, key, entry
+
+
+def _examples(raw: bytes | None, relative: str) -> list | None:
+    """The example-value warnings of a Markdown file's bytes; None where they are not text (its loader says why)."""
+    if raw is None:
+        return None
+    try:
+        return scan_placeholders(relative, read_text(raw, relative))
+    except YamlProblem:
+        return None
 
 
 def _without_body(document: Document | None, raw: bytes, relative: str) -> tuple[Document | None, int | None]:

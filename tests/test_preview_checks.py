@@ -109,6 +109,26 @@ def test_the_scan_of_example_values_follows_edits(tmp_path):
     assert scan_sources(tmp_path, ["page.md"], cache) == [] and cache == {}
 
 
+def test_the_preview_warns_about_a_page_s_example_values_as_a_clean_build_does(fixture_site):
+    builder = IncrementalBuilder(BuildOptions(root=fixture_site, serving=True))
+    page = fixture_site / "content" / "pages" / "noted.md"
+
+    def warnings() -> list[str]:
+        ours = [str(warning) for warning in builder.build().warnings]
+        assert ours == [str(warning) for warning in build_site(BuildOptions(root=fixture_site, serving=True)).warnings]
+        return [warning for warning in ours if warning.startswith("content/pages/noted.md:")]
+
+    assert warnings() == []
+    _page(page.parent, "noted", "Noted", "Call 315-555-0142.")
+    assert [warning.split(": warning: ")[1][:16] for warning in warnings()] == ["'315-555-0142' i"]
+    _page(page.parent, "noted", "Noted", "Call 315-867-5309.")  # the same size, in the same second
+    assert warnings() == []
+    _page(page.parent, "noted", "Noted", "Mail a@example.com")
+    assert len(warnings()) == 1
+    page.unlink()
+    assert warnings() == []
+
+
 def test_route_planning_still_reports_folders_that_are_files():
     errors = ErrorCollector()
     plan = RoutePlan(errors)
