@@ -19,6 +19,7 @@ these pages, which also rules out clickjacking a Book button).
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -52,9 +53,15 @@ def host_files(pages: Iterable[str], static_files: dict[str, Path], redirects: l
     if redirects:
         files[REDIRECT_RULES_FILE] = redirects_file(redirects)
     if HEADERS_FILE not in static_files:
-        served = [_url_of(path) for path in [*pages, *files, *static_files] if path != REDIRECT_RULES_FILE]
-        files[HEADERS_FILE] = headers_file(served, fingerprinted)
+        files[HEADERS_FILE] = _headers_for(tuple(path for path in [*pages, *files, *static_files]
+                                                 if path != REDIRECT_RULES_FILE), fingerprinted)
     return files
+
+
+# The preview's rebuilds mostly publish the same files: the rules are worked out once for them.
+@lru_cache(maxsize=2)
+def _headers_for(output_paths: tuple[str, ...], fingerprinted: frozenset[str]) -> str:
+    return headers_file([_url_of(path) for path in output_paths], fingerprinted)
 
 
 def _url_of(output_path: str) -> str:
