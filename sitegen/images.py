@@ -371,11 +371,15 @@ class CacheFolder:
             path = _cached_file(self.folder, name)
             if path in self.checked:
                 return path
-            state = self._known_state(path) or _checked_state(path, _TAGGED.fullmatch(name)["tag"])
+            state = self._known_state(path)
+            if state is None:  # not vouched for by an earlier check: its bytes are hashed
+                state = _checked_state(path, _TAGGED.fullmatch(name)["tag"])
+                if state is not None:
+                    self._remember(path, state)
             if state is not None:
                 self.checked[path] = state
-                self._remember(path, state)
-                names[:] = [name]
+                if len(names) > 1:
+                    names[:] = [name]
                 return path
             names.remove(name)
             if self.known is not None:
