@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO_ROOT, output_file_for, run_build, snapshot, strip_warnings
 from htmlparse import parse
 
-from sitegen.hosting import IMMUTABLE, REVALIDATE
+from sitegen.hosting import HEADERS_FILE, IMMUTABLE, REVALIDATE, host_files
 from sitegen.incremental import IncrementalBuilder, OutputFolder
 from sitegen.pipeline import BuildOptions
 from sitegen.writer import MARKER
@@ -173,6 +173,20 @@ def test_every_file_gets_exactly_one_cache_rule_immutable_only_when_fingerprinte
         assert len(policies) == 1, f"{url} matches {len(policies)} Cache-Control rules"
         assert policies[0] == (IMMUTABLE if url in fingerprinted else REVALIDATE), url
     assert len(rules) <= 100  # Cloudflare Pages reads at most 100 rules
+
+
+def test_the_cache_rules_follow_the_files_published_from_one_build_to_the_next():
+    def rules(pages: list[str], fingerprinted: frozenset[str] = frozenset()) -> dict[str, str]:
+        text = host_files(pages, {"favicon.svg": REPO_ROOT / "static" / "favicon.svg"}, [], {}, fingerprinted)[HEADERS_FILE]
+        return {pattern: dict(values)["Cache-Control"] for pattern, values in parse_headers_file(text)
+                if "Cache-Control" in dict(values)}
+
+    first = rules(["index.html", "about/index.html"])
+    assert rules(["index.html", "about/index.html"]) == first
+    assert first["/about/*"] == REVALIDATE and "/prices/*" not in first
+    assert rules(["index.html", "about/index.html", "prices/index.html"])["/prices/*"] == REVALIDATE
+    assert rules(["index.html"], frozenset({"/favicon.svg"}))["/favicon.svg"] == IMMUTABLE
+    assert "/about/*" not in rules(["index.html"])
 
 
 def test_a_headers_file_in_static_replaces_the_generated_one(fixture_site):
