@@ -169,6 +169,8 @@ class IncrementalBuilder(Reuse):
         self._pages: dict[str, tuple[tuple, str]] = {}
         self._config_raw: bytes | None = None
         self._value_keys: dict[str, object] = {}
+        # (template, what the page's own names stand for) -> (its names' kinds, the site's values read), this build
+        self._template_slots: dict[tuple, tuple | None] = {}
         # What the link check read from each page; a one-shot build reads it where each page is rendered.
         self.page_facts_cache: dict | None = {} if keep_pages else None
         # The example values found in each source but the Markdown documents, whose are kept with them (it
@@ -184,6 +186,7 @@ class IncrementalBuilder(Reuse):
         self.rendered, self.converted = [], 0
         self._used_conversions = {}
         self._value_keys = {}
+        self._template_slots = {}
         self._lasting_keys = {}
         if self.kept is not None:
             # Read whole, before workers are forked (they share them): small, the bodies are left out.
@@ -722,24 +725,47 @@ class IncrementalBuilder(Reuse):
         if closure is None:
             return None
         signature, names = closure
+        is_document = isinstance(route.record, Document)
+        has_record = route.record is not None
+        slot_key = (template.name, route.kind, has_record, is_document)
+        if slot_key not in self._template_slots:
+            self._template_slots[slot_key] = self._slots(names, route.kind, has_record, is_document, site_context)
+        slots = self._template_slots[slot_key]
+        if slots is None:
+            return None
+        own, shared = slots
         values = []
-        for name in names:
+        for name in own:  # the page's own values; the site's, the same for every page, were keyed once
             if name == "page":
-                value = page
-            elif name == "document" and isinstance(route.record, Document):
-                value = _snapshot(route.record)
-            elif name == route.kind and route.record is not None:  # a collection's item, by its name
-                value = self._data_key()
+                values.append(page)
+            elif name == "document":
+                values.append(_snapshot(route.record))
+            else:
+                data = self._data_key()
+                if isinstance(data, _Unknown):
+                    return None
+                values.append(data)
+        return (template.name, signature, tuple(values), shared)
+
+    def _slots(self, names: tuple[str, ...], kind: str, has_record: bool, is_document: bool,
+               site_context: dict) -> tuple[tuple[str, ...], tuple] | None:
+        """The names a template reads that stand for the page's own values, in order, and the keys of the
+        site's values it reads (None: one of them is unknown)."""
+        own, shared = [], []
+        for name in names:
+            if name == "page" or name == "document" and is_document:
+                own.append(name)
+            elif name == kind and has_record:  # a collection's item, by its name
+                own.append("item")
             elif name in site_context:
                 value = self._value_keys.get(name)
                 if value is None:
                     value = self._value_keys[name] = self._context_key(name, site_context[name])
-            else:
-                continue  # a Jinja global, a name the templates set themselves, or undefined
-            if isinstance(value, _Unknown):
-                return None
-            values.append(value)
-        return (template.name, signature, tuple(values))
+                if isinstance(value, _Unknown):
+                    return None
+                shared.append((name, value))
+            # else a Jinja global, a name the templates set themselves, or undefined
+        return tuple(own), tuple(shared)
 
     def _context_key(self, name: str, value: object) -> object:
         """A value that compares equal between builds exactly when `value` is the same."""
