@@ -169,7 +169,8 @@ class IncrementalBuilder(Reuse):
         self._pages: dict[str, tuple[tuple, str]] = {}
         self._config_raw: bytes | None = None
         self._value_keys: dict[str, object] = {}
-        # (template, what the page's own names stand for) -> (its names' kinds, the site's values read), this build
+        # (template, the page's kind, has a record, is a document) -> (the names it reads that are the page's
+        # own, the keys of the site's values it reads), or None where one is unknown; this build
         self._template_slots: dict[tuple, tuple | None] = {}
         # What the link check read from each page; a one-shot build reads it where each page is rendered.
         self.page_facts_cache: dict | None = {} if keep_pages else None
