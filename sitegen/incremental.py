@@ -735,29 +735,23 @@ class IncrementalBuilder(Reuse):
         if slots is None:
             return None
         own, shared = slots
-        values = []
-        for name in own:  # the page's own values; the site's, the same for every page, were keyed once
-            if name == "page":
-                values.append(page)
-            elif name == "document":
-                values.append(_snapshot(route.record))
-            else:
-                data = self._data_key()
-                if isinstance(data, _Unknown):
-                    return None
-                values.append(data)
-        return (template.name, signature, tuple(values), shared)
+        # The page's own values; the site's, the same for every page of the template, were keyed once.
+        values = tuple(page if name == "page" else _snapshot(route.record) for name in own)
+        return (template.name, signature, values, shared)
 
     def _slots(self, names: tuple[str, ...], kind: str, has_record: bool, is_document: bool,
                site_context: dict) -> tuple[tuple[str, ...], tuple] | None:
-        """The names a template reads that stand for the page's own values, in order, and the keys of the
-        site's values it reads (None: one of them is unknown)."""
+        """The names a template reads that stand for the page's own values (`page`, `document`), in order,
+        and the keys of the site's values it reads (None: one of them is unknown)."""
         own, shared = [], []
         for name in names:
             if name == "page" or name == "document" and is_document:
                 own.append(name)
-            elif name == kind and has_record:  # a collection's item, by its name
-                own.append("item")
+            elif name == kind and has_record:  # a collection's item, by its name: keyed by the data it is part of
+                value = self._data_key()
+                if isinstance(value, _Unknown):
+                    return None
+                shared.append((name, value))
             elif name in site_context:
                 value = self._value_keys.get(name)
                 if value is None:
@@ -905,7 +899,8 @@ def _load_for_store(kind: Collection, path: str, relative: str, root: Path, sect
 
 
 def _examples(raw: bytes | None, relative: str) -> list | None:
-    """The example-value warnings of a Markdown file's bytes; None where they are not text (its loader says why)."""
+    """The example-value warnings of a Markdown file's bytes; None without bytes, or where they are not text
+    (its loader says why)."""
     if raw is None:
         return None
     try:

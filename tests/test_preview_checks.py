@@ -129,6 +129,23 @@ def test_the_preview_warns_about_a_page_s_example_values_as_a_clean_build_does(f
     assert warnings() == []
 
 
+def test_a_collection_item_s_page_follows_its_data_though_its_template_reads_nothing_else(fixture_site):
+    (fixture_site / "templates" / "service.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ page.title }}</title>'
+        '<meta name="description" content="{{ page.description }}"></head>'
+        '<body><main id="main"><h1>{{ page.title }}</h1><p>{{ service.focus }}</p></main></body></html>\n',
+        encoding="utf-8")
+    options = BuildOptions(root=fixture_site, serving=True)
+    builder = IncrementalBuilder(options)
+    page = "services/medical-massage/index.html"
+    assert "<p>The areas linked to your condition.</p>" in builder.build().pages[page]
+    services = fixture_site / "content" / "data" / "services.yaml"  # a value the page's own facts do not hold
+    text = services.read_text(encoding="utf-8")
+    services.write_text(text.replace("focus: The areas linked", "focus: The parts linked"), encoding="utf-8")
+    rebuilt = builder.build().pages
+    assert rebuilt == build_site(options).pages and "<p>The parts linked to your condition.</p>" in rebuilt[page]
+
+
 def test_route_planning_still_reports_folders_that_are_files():
     errors = ErrorCollector()
     plan = RoutePlan(errors)
