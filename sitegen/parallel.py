@@ -1,10 +1,11 @@
 """Per-page work (Markdown conversion, page rendering) spread over the machine's cores for large sites.
 
 Python-Markdown and Jinja hold the GIL, so threads do not help; forked
-worker processes do. Forking shares what the work reads (the converter with
-its Jinja environment and data, the templates, the site's context) without
-pickling it; only small items go out and the results come back. Small sites,
-and platforms without a safe fork, work in-process.
+worker processes do. Forking shares the items and what the work reads (the
+converter with its Jinja environment and data, the templates, the site's
+context) without pickling them; only a worker's results come back, through a
+file of its own. The building process does its share of the items itself.
+Small sites, and platforms without a safe fork, work in-process.
 
 Stopping the build stops the workers with it: Ctrl-C, SIGTERM and SIGKILL
 of the parent end them without a traceback and leave no orphan behind.
@@ -15,10 +16,12 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
+import tempfile
 from contextlib import contextmanager
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, NoReturn, Sequence, TypeVar
 
 from .markup import MarkdownRenderer, MarkdownResult
 
@@ -28,8 +31,6 @@ CHUNK_SIZE = 24
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-# Set in each worker process by _start_worker; never used in the parent.
-_worker_function: Callable | None = None
 Item, Result = TypeVar("Item"), TypeVar("Result")
 
 
@@ -52,31 +53,128 @@ def convert_all(markdown: MarkdownRenderer, jobs: Sequence[tuple[str, str, int]]
 
 
 def map_in_workers(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """[function(item) for item in items], in forked workers when there are enough items to pay.
+    """[function(item) for item in items], on every core when there are enough items to pay.
 
-    `function` reaches the workers by fork, not by pickling; items and
-    results are pickled, so they should be small plain values.
+    This process works through the items too, beside one forked worker per
+    other core: its own results need no copying, and no third process competes
+    with the two that work. Each takes the next chunk of items as it gets free.
+    `function` reaches the workers by fork, not by pickling; their results are
+    pickled back, so they should be small plain values.
     """
     workers = min(worker_count(), max(1, len(items) // CHUNK_SIZE))
     if len(items) < MIN_DOCUMENTS_FOR_WORKERS or workers < 2 or not can_fork():
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    pool = None
+    results: list = [None] * len(items)
+    next_chunk = multiprocessing.get_context("fork").Value("q", 0)  # in memory the workers share
+    started: list[tuple[int, object]] = []
     try:
-        # Workers are born with Ctrl-C and SIGTERM held back, so neither can
-        # reach one before it has chosen how to take them (_start_worker);
-        # one that arrives meanwhile is delivered to this process afterwards.
         # The site's objects are shared with the workers page by page until one of them writes to a
         # page; the garbage collector's passes would write to every object's header, so each worker
         # would end up with a copy of the whole site. Frozen objects are left out of its passes.
         gc.freeze()
+        # Workers are born with Ctrl-C and SIGTERM held back, so neither can
+        # reach one before it has chosen how to take them (_work_in_child);
+        # one that arrives meanwhile is delivered to this process afterwards.
         with _signals_held():
-            pool = context.Pool(workers, initializer=_start_worker, initargs=(function, os.getpid()))
-        return pool.map(_call_in_worker, items, chunksize=CHUNK_SIZE)
+            for _ in range(workers - 1):
+                started.append(_start_worker(function, items, next_chunk))
+        for start in _chunks(next_chunk, len(items)):
+            for index in range(start, min(start + CHUNK_SIZE, len(items))):
+                results[index] = function(items[index])
+        while started:
+            pid, output = started.pop()
+            with output:
+                _collect(pid, output, results)
+        return results
     finally:
-        if pool is not None:
-            pool.terminate()  # stops the workers at once, also when the build is interrupted
+        for pid, output in started:  # interrupted, or a worker failed: the others stop at once
+            _stop(pid)
+            output.close()
         gc.unfreeze()
+
+
+def _chunks(next_chunk, count: int):
+    """The first index of each chunk this process takes, until none is left."""
+    while True:
+        with next_chunk.get_lock():
+            start = next_chunk.value
+            next_chunk.value = start + CHUNK_SIZE
+        if start >= count:
+            return
+        yield start
+
+
+def _start_worker(function: Callable, items: Sequence, next_chunk) -> tuple[int, object]:
+    # Results go to a file of their own, read once the worker is done: writing them never waits for a reader.
+    output = tempfile.TemporaryFile()
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except BaseException:
+        output.close()
+        raise
+    if pid == 0:
+        _work_in_child(function, items, next_chunk, output, parent)  # never returns
+    return pid, output
+
+
+def _work_in_child(function: Callable, items: Sequence, next_chunk, output, parent: int) -> NoReturn:
+    code = 1
+    try:
+        # Ctrl-C reaches the whole process group; the parent stops the workers and reports it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # The parent turns SIGTERM into a clean stop; a worker simply ends, silently.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _end_with_parent()
+        if os.getppid() != parent:  # the parent died before we could ask to follow it
+            os._exit(0)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        for start in _chunks(next_chunk, len(items)):
+            done = [function(items[index]) for index in range(start, min(start + CHUNK_SIZE, len(items)))]
+            pickle.dump((start, done), output, pickle.HIGHEST_PROTOCOL)
+        code = 0
+    except BaseException as exc:  # noqa: BLE001 -- whatever it is, the parent raises it
+        try:
+            pickle.dump((None, _picklable(exc)), output, pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001
+            pass
+    finally:
+        try:
+            output.flush()
+        finally:
+            os._exit(code)  # not through the interpreter's exit: the parent's buffers and handlers are its own
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.dumps(exc)
+        return exc
+    except Exception:  # noqa: BLE001 -- its type or arguments do not pickle: say what it was
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _collect(pid: int, output, results: list) -> None:
+    """Wait for a worker to end, then take its results (or raise what it raised)."""
+    _, status = os.waitpid(pid, 0)
+    output.seek(0)
+    while True:
+        try:
+            start, done = pickle.load(output)
+        except EOFError:
+            break
+        if start is None:
+            raise done
+        results[start:start + len(done)] = done
+    if status != 0:
+        raise RuntimeError(f"a worker process ended unexpectedly (status {status})")
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 @contextmanager
@@ -88,19 +186,6 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _start_worker(function: Callable, parent: int) -> None:
-    # Ctrl-C reaches the whole process group; the parent stops the pool and reports it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent turns SIGTERM into a clean stop; a worker simply ends, silently.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _end_with_parent()
-    if os.getppid() != parent:  # the parent died before we could ask to follow it
-        os._exit(0)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    global _worker_function
-    _worker_function = function
-
-
 def _end_with_parent() -> None:
     """Ask the kernel for SIGTERM when the parent dies (even by SIGKILL): no orphaned workers."""
     if not sys.platform.startswith("linux"):
@@ -110,7 +195,3 @@ def _end_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):
         pass
-
-
-def _call_in_worker(item):
-    return _worker_function(item)

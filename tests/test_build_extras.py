@@ -3,6 +3,8 @@ and link problems of one run together."""
 from __future__ import annotations
 
 import json
+import os
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -74,29 +76,113 @@ def test_parallel_conversion_and_rendering_give_the_same_site_as_one_process(tmp
     for site in (parallel_site, serial_site):
         _add_many_pages(site, count)
 
-    used_workers = []
-    fork = parallel.multiprocessing.get_context("fork")
+    started = []  # how many items each worker was started for
+    start_worker = parallel._start_worker
 
-    class RecordingContext:
-        """The fork context, noting how many workers each pool starts."""
-
-        def Pool(self, processes, **kwargs):
-            used_workers.append(processes)
-            return fork.Pool(processes, **kwargs)
+    def recording_start(function, items, next_chunk):
+        started.append(len(items))
+        return start_worker(function, items, next_chunk)
 
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method: RecordingContext())
+    monkeypatch.setattr(parallel, "_start_worker", recording_start)
     # Image caches of their own, so each build draws every share card itself.
     monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "parallel-cache"))
     assert run_build(parallel_site).code == 0
-    # Loading the pages, Markdown, the pages and what the link check reads from them, then the share cards.
-    assert used_workers == [2, 2, 2, 2]
+    # Loading the pages, Markdown, the pages and what the link check reads from them, then the share cards:
+    # each stage on one worker beside this process.
+    assert len(started) == 4 and all(count >= parallel.MIN_DOCUMENTS_FOR_WORKERS for count in started)
 
     monkeypatch.setattr(parallel, "MIN_DOCUMENTS_FOR_WORKERS", 10**9)
     monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "serial-cache"))
     assert run_build(serial_site).code == 0
-    assert len(used_workers) == 4
+    assert len(started) == 4
     assert snapshot(parallel_site / "output") == snapshot(serial_site / "output")
+
+
+def _fork_or_skip(monkeypatch) -> None:
+    if not parallel.can_fork():
+        pytest.skip("this platform works in one process only")
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_work_shared_with_a_worker_comes_back_whole_and_in_order(monkeypatch):
+    _fork_or_skip(monkeypatch)
+    items = list(range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 2))
+
+    def work(item):
+        time.sleep(0.001)  # long enough for the worker to start before this process has done them all
+        return item * item, f"text {item}", os.getpid()
+
+    results = parallel.map_in_workers(work, items)
+    assert [(square, text) for square, text, _ in results] == [(item * item, f"text {item}") for item in items]
+    # This process worked through some of the items itself, a forked worker through the others.
+    pids = {pid for *_, pid in results}
+    assert os.getpid() in pids and len(pids) == 2
+    assert all(_gone(pid) for pid in pids - {os.getpid()})
+
+
+def test_what_a_worker_raises_reaches_the_caller_and_no_worker_is_left(monkeypatch, tmp_path):
+    _fork_or_skip(monkeypatch)
+    parent = os.getpid()
+    pids = tmp_path / "pids"
+
+    def fail_in_worker(item):
+        if os.getpid() != parent:
+            pids.write_text(str(os.getpid()))
+            raise ValueError(f"item {item} is wrong")
+        time.sleep(0.001)  # the worker starts before this process has done them all
+        return item
+
+    with pytest.raises(ValueError, match=r"item \d+ is wrong"):
+        parallel.map_in_workers(fail_in_worker, range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 4))
+    assert _gone(int(pids.read_text()))
+
+
+def test_an_exception_that_does_not_pickle_is_still_reported(monkeypatch):
+    _fork_or_skip(monkeypatch)
+    parent = os.getpid()
+
+    class Unpicklable(Exception):
+        def __reduce__(self):
+            raise TypeError("cannot pickle")
+
+    def fail_in_worker(item):
+        if os.getpid() != parent:
+            raise Unpicklable("a worker's own kind of problem")
+        time.sleep(0.001)
+        return item
+
+    with pytest.raises(RuntimeError, match="Unpicklable: a worker's own kind of problem"):
+        parallel.map_in_workers(fail_in_worker, range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 4))
+
+
+def test_a_problem_in_this_process_stops_the_worker(monkeypatch, tmp_path):
+    _fork_or_skip(monkeypatch)
+    parent = os.getpid()
+    pids = tmp_path / "pids"
+
+    def work(item):
+        if os.getpid() != parent:
+            with pids.open("a") as file:
+                file.write(f"{os.getpid()}\n")
+            time.sleep(0.01)
+            return item
+        if item >= parallel.CHUNK_SIZE * 4:
+            raise KeyError(item)
+        time.sleep(0.01)
+        return item
+
+    with pytest.raises(KeyError):
+        parallel.map_in_workers(work, range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 4))
+    assert pids.exists() and all(_gone(int(pid)) for pid in set(pids.read_text().split()))
 
 
 def test_errors_found_in_worker_processes_are_reported(fixture_site, monkeypatch):

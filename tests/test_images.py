@@ -409,7 +409,7 @@ def test_many_new_cards_are_drawn_in_worker_processes(tmp_path):
         assert library.files.path(card.cache_name).read_bytes() == (tmp_path / "here.png").read_bytes()
     makers = {int(library.files.path(f"pid-{number}").read_text()) for number in range(len(titles))}
     if worker_count() >= 2 and can_fork():
-        assert os.getpid() not in makers  # PNG compression holds the GIL: threads would not share the work
+        assert len(makers) >= 2  # shared between processes: PNG compression holds the GIL, threads would not
     assert not library.files.path("broken.png").exists() and not list((tmp_path / "cache").glob("broken*"))
     assert library.encode(ErrorCollector()) == 1  # only the broken one is tried again
 
