@@ -205,6 +205,9 @@ class ImageLibrary:
 
     def encode(self, errors: ErrorCollector) -> int:
         """Make every cached file that is missing; returns how many were made."""
+        self.files.verify([variant.cache_name for photo in self.photos.values() for variant in photo.variants] +
+                          [photo.social().cache_name for photo in self.socials.values()] +
+                          [name for name, _ in self.extra.values()])
         jobs = []
         for photo in self.photos.values():
             missing = [v for v in photo.variants if self.files.find(v.cache_name) is None]
@@ -381,14 +384,43 @@ class CacheFolder:
                 if len(names) > 1:
                     names[:] = [name]
                 return path
-            names.remove(name)
-            if self.known is not None:
-                self.known.pop(_known_key(path), None)
-            try:  # changed through a link in output/, or damaged: encoded again
-                path.unlink()
-            except OSError:
-                pass
+            self._drop(names, name, path)
         return None
+
+    def _drop(self, names: list[str], name: str, path: Path) -> None:
+        """Forget and delete a cached file whose bytes are not those its name says."""
+        names.remove(name)
+        if self.known is not None:
+            self.known.pop(_known_key(path), None)
+        try:  # changed through a link in output/, or damaged: encoded again
+            path.unlink()
+        except OSError:
+            pass
+
+    def verify(self, cache_names: list[str]) -> None:
+        """Check the bytes of the files cached for `cache_names` that no earlier check vouches for, on every core.
+
+        A site's share cards are thousands of files: where the build store kept
+        none of their identities (a host that keeps only .cache/), hashing them
+        one by one is a tenth of a build. `find` then answers from `checked`;
+        a file whose bytes are wrong is deleted, as `find` would.
+        """
+        from .parallel import map_in_workers  # not at the top: parallel.py needs markup.py, which needs this module
+
+        pending = []
+        for cache_name in cache_names:
+            names = self._listing().get(cache_name, [])
+            for name in names:
+                path = _cached_file(self.folder, name)
+                if path not in self.checked and self._known_state(path) is None:
+                    pending.append((names, name, path))
+        states = map_in_workers(lambda item: _checked_state(item[2], _TAGGED.fullmatch(item[1])["tag"]), pending)
+        for (names, name, path), state in zip(pending, states):
+            if state is None:
+                self._drop(names, name, path)
+            else:
+                self.checked[path] = state
+                self._remember(path, state)
 
     def add(self, cache_name: str, name: str) -> None:
         """Note the file `name` just made for `cache_name` (its bytes are those its name says)."""

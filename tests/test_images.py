@@ -289,6 +289,29 @@ def test_a_damaged_cached_image_is_encoded_again(fixture_site, cache):
     assert entry.read_bytes().startswith(b"RIFF")  # encoded again, under the same name: the same bytes
 
 
+def test_many_cached_cards_no_store_vouches_for_are_checked_and_a_damaged_one_drawn_again(fixture_site, cache):
+    """A host that keeps the image cache but not .sitegen-cache/: every card's bytes are checked, on every
+    core where there are many, and one whose bytes changed is deleted and drawn again."""
+    from sitegen.parallel import MIN_DOCUMENTS_FOR_WORKERS
+
+    for number in range(MIN_DOCUMENTS_FOR_WORKERS + 10):
+        (fixture_site / "content" / "pages" / f"card-page-{number}.md").write_text(
+            f"---\ntitle: Card page {number}\ndescription: A page of its own.\n---\n\nPage {number}.\n", encoding="utf-8")
+    build_ok(fixture_site)
+    expected = {path.relative_to(fixture_site).as_posix(): path.read_bytes() for path in _published_images(fixture_site)}
+    cards = sorted((cache / "images").glob("card-*.png"))
+    assert len(cards) > MIN_DOCUMENTS_FOR_WORKERS
+    damaged = cards[len(cards) // 2]
+    damaged.unlink()
+    damaged.write_bytes(b"not a card any more")
+    shutil.rmtree(fixture_site / ".sitegen-cache")
+    shutil.rmtree(fixture_site / "output")
+    build_ok(fixture_site)
+    assert {path.relative_to(fixture_site).as_posix(): path.read_bytes()
+            for path in _published_images(fixture_site)} == expected
+    assert damaged.read_bytes().startswith(b"\x89PNG")  # drawn again, under the same name: the same bytes
+
+
 def test_the_default_cache_is_in_the_site_folder_and_git_ignored(fixture_site, monkeypatch):
     monkeypatch.delenv("SITEGEN_CACHE_DIR", raising=False)
     save_photo(fixture_site, "room.jpg")
