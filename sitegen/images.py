@@ -408,11 +408,15 @@ class CacheFolder:
         from .parallel import map_in_workers  # not at the top: parallel.py needs markup.py, which needs this module
 
         pending = []
+        folder = os.fspath(self.folder)
+        known = self.known or {}
         for cache_name in cache_names:
             names = self._listing().get(cache_name, [])
             for name in names:
+                if (os.path.join(folder, name),) in known:  # (_known_key) find() asks whether it still vouches
+                    continue
                 path = _cached_file(self.folder, name)
-                if path not in self.checked and self._known_state(path) is None:
+                if path not in self.checked:
                     pending.append((names, name, path))
         states = map_in_workers(lambda item: _checked_state(item[2], _TAGGED.fullmatch(item[1])["tag"]), pending)
         for (names, name, path), state in zip(pending, states):
