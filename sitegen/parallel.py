@@ -64,8 +64,11 @@ def map_in_workers(function: Callable[[Item], Result], items: Sequence[Item]) ->
     workers = min(worker_count(), max(1, len(items) // CHUNK_SIZE))
     if len(items) < MIN_DOCUMENTS_FOR_WORKERS or workers < 2 or not can_fork():
         return [function(item) for item in items]
+    try:
+        next_chunk = multiprocessing.get_context("fork").Value("q", 0)  # in memory the workers share
+    except OSError:  # no shared memory to be had: this process does it all
+        return [function(item) for item in items]
     results: list = [None] * len(items)
-    next_chunk = multiprocessing.get_context("fork").Value("q", 0)  # in memory the workers share
     started: list[tuple[int, object]] = []
     try:
         # The site's objects are shared with the workers page by page until one of them writes to a
@@ -77,7 +80,10 @@ def map_in_workers(function: Callable[[Item], Result], items: Sequence[Item]) ->
         # one that arrives meanwhile is delivered to this process afterwards.
         with _signals_held():
             for _ in range(workers - 1):
-                started.append(_start_worker(function, items, next_chunk))
+                try:
+                    started.append(_start_worker(function, items, next_chunk))
+                except OSError:  # no temporary file or no process to be had: fewer hands do the rest
+                    break
         for start in _chunks(next_chunk, len(items)):
             for index in range(start, min(start + CHUNK_SIZE, len(items))):
                 results[index] = function(items[index])
@@ -157,15 +163,23 @@ def _collect(pid: int, output, results: list) -> None:
     """Wait for a worker to end, then take its results (or raise what it raised)."""
     _, status = os.waitpid(pid, 0)
     output.seek(0)
-    while True:
-        try:
-            start, done = pickle.load(output)
-        except EOFError:
-            break
-        if start is None:
-            raise done
-        results[start:start + len(done)] = done
-    if status != 0:
+    raised = None
+    try:
+        while True:
+            try:
+                start, done = pickle.load(output)
+            except EOFError:
+                break
+            if start is None:
+                raised = done
+                break
+            results[start:start + len(done)] = done
+    except (pickle.UnpicklingError, ValueError, TypeError, OSError):
+        if status == 0:
+            raise
+    if raised is not None:
+        raise raised
+    if status != 0:  # killed, or it could not write all it had (a full disk): its results are not all here
         raise RuntimeError(f"a worker process ended unexpectedly (status {status})")
 
 

@@ -164,6 +164,31 @@ def test_an_exception_that_does_not_pickle_is_still_reported(monkeypatch):
         parallel.map_in_workers(fail_in_worker, range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 4))
 
 
+def test_with_no_worker_to_be_had_this_process_does_all_the_work(monkeypatch):
+    _fork_or_skip(monkeypatch)
+
+    def no_temporary_file():
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.tempfile, "TemporaryFile", no_temporary_file)
+    items = range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 2)
+    assert parallel.map_in_workers(lambda item: (item, os.getpid()), items) == [(item, os.getpid()) for item in items]
+
+
+def test_a_worker_that_is_killed_is_reported_not_taken_for_done(monkeypatch):
+    _fork_or_skip(monkeypatch)
+    parent = os.getpid()
+
+    def work(item):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), 9)
+        time.sleep(0.001)
+        return item
+
+    with pytest.raises(RuntimeError, match="a worker process ended unexpectedly"):
+        parallel.map_in_workers(work, range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 2))
+
+
 def test_a_problem_in_this_process_stops_the_worker(monkeypatch, tmp_path):
     _fork_or_skip(monkeypatch)
     parent = os.getpid()
