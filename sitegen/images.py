@@ -205,9 +205,13 @@ class ImageLibrary:
 
     def encode(self, errors: ErrorCollector) -> int:
         """Make every cached file that is missing; returns how many were made."""
-        self.files.verify([variant.cache_name for photo in self.photos.values() for variant in photo.variants] +
-                          [photo.social().cache_name for photo in self.socials.values()] +
-                          [name for name, _ in self.extra.values()])
+        wanted = sum(len(photo.variants) for photo in self.photos.values()) + len(self.socials) + len(self.extra)
+        # Where identities are kept for about as many files as are wanted (the preview, a build after
+        # another), find() checks the few others; the bulk check pays where most are unknown.
+        if wanted > len(self.files.known or ()):
+            self.files.verify([variant.cache_name for photo in self.photos.values() for variant in photo.variants] +
+                              [photo.social().cache_name for photo in self.socials.values()] +
+                              [name for name, _ in self.extra.values()])
         jobs = []
         for photo in self.photos.values():
             missing = [v for v in photo.variants if self.files.find(v.cache_name) is None]
