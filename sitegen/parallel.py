@@ -114,6 +114,7 @@ def _start_worker(function: Callable, items: Sequence, next_chunk) -> tuple[int,
     # Results go to a file of their own, read once the worker is done: writing them never waits for a reader.
     output = tempfile.TemporaryFile()
     parent = os.getpid()
+    _flush_std_streams()  # else what this process printed but not yet wrote would be written twice
     try:
         pid = os.fork()
     except BaseException:
@@ -147,8 +148,17 @@ def _work_in_child(function: Callable, items: Sequence, next_chunk, output, pare
     finally:
         try:
             output.flush()
+            _flush_std_streams()
         finally:
-            os._exit(code)  # not through the interpreter's exit: the parent's buffers and handlers are its own
+            os._exit(code)  # not through the interpreter's exit: the parent's handlers are its own
+
+
+def _flush_std_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):  # none, closed, or a pipe nobody reads
+            pass
 
 
 def _picklable(exc: BaseException) -> BaseException:
@@ -160,7 +170,11 @@ def _picklable(exc: BaseException) -> BaseException:
 
 
 def _collect(pid: int, output, results: list) -> None:
-    """Wait for a worker to end, then take its results (or raise what it raised)."""
+    """Wait for a worker to end, then take its results (or raise what it raised).
+
+    The file is this process's own (a temporary file with no name left, open
+    to its owner only), so what is unpickled from it is what the worker wrote.
+    """
     _, status = os.waitpid(pid, 0)
     output.seek(0)
     raised = None

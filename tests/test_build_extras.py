@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import copy_fixture_site, run_build, snapshot
+from conftest import REPO_ROOT, copy_fixture_site, run_build, snapshot
 from htmlparse import parse
 
 from sitegen import parallel
@@ -187,6 +189,24 @@ def test_a_worker_that_is_killed_is_reported_not_taken_for_done(monkeypatch):
 
     with pytest.raises(RuntimeError, match="a worker process ended unexpectedly"):
         parallel.map_in_workers(work, range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 2))
+
+
+def test_what_was_printed_before_the_workers_started_is_printed_once(tmp_path):
+    if not parallel.can_fork():
+        pytest.skip("this platform works in one process only")
+    script = (
+        "import os, time\n"
+        "from sitegen import parallel\n"
+        "parallel.worker_count = lambda: 2\n"
+        "print('printed before')\n"  # to a pipe: held in this process's buffer
+        "pids = set(pid for pid in parallel.map_in_workers(lambda item: time.sleep(0.001) or os.getpid(),"
+        " range(parallel.MIN_DOCUMENTS_FOR_WORKERS * 2)))\n"
+        "print('processes', len(pids))\n")
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=buffered, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["printed before", "processes 2"]
 
 
 def test_a_problem_in_this_process_stops_the_worker(monkeypatch, tmp_path):
