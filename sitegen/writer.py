@@ -163,7 +163,8 @@ class Staging:
         content = text.encode("utf-8")
         _plain_folder(self._root, posixpath.dirname(relative), self._ready)
         target = os.path.join(self._root, relative)
-        if not _holds(target, content):
+        # Only a file of the earlier site can be there already: one that holds these bytes stays.
+        if relative not in self.listing[0] or not _holds(target, content):
             _write(target, content)
 
     def link(self, relative: str, source: str, expected: os.stat_result) -> bool:
@@ -340,19 +341,19 @@ def _plain_folder(root: str, folder: str, ready: set[str]) -> None:
         return
     _plain_folder(root, posixpath.dirname(folder), ready)
     path = os.path.join(root, folder)
-    for attempt in range(2):
+    for attempt in range(3):
+        try:
+            os.mkdir(path)  # the usual case; mkdir never follows a link in its way
+            break
+        except FileExistsError:  # made by an earlier site or another worker just now, or not a folder
+            if attempt == 2:
+                raise
         try:
             if stat.S_ISDIR(os.lstat(path).st_mode):
                 break
             os.unlink(path)  # a link, or a file of an earlier site where this one has a folder
         except FileNotFoundError:
             pass
-        try:
-            os.mkdir(path)
-            break
-        except FileExistsError:  # another worker made it just now (or put a file there): look again
-            if attempt:
-                raise
     ready.add(folder)
 
 
@@ -509,8 +510,11 @@ def _write(target: str, content: bytes | Path) -> None:
     Never into the file that was there: it may be a hard link to a page of the
     live output/ (Staging.link), which must not change until the swap.
     """
-    _clear(target)
-    fd = os.open(target, _WRITE | os.O_EXCL, 0o666)  # fails if someone put something there again
+    try:
+        fd = os.open(target, _WRITE | os.O_EXCL, 0o666)  # the usual case: nothing there (not even a link)
+    except FileExistsError:
+        _clear(target)
+        fd = os.open(target, _WRITE | os.O_EXCL, 0o666)  # fails if someone put something there again
     with open(fd, "wb") as file:
         if isinstance(content, Path):
             with open(content, "rb") as source:

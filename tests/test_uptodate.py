@@ -279,6 +279,30 @@ def test_links_planted_after_the_staging_folder_opened_are_replaced_not_followed
     assert not (output / "old").exists()
 
 
+def test_links_planted_where_a_new_staging_folder_puts_pages_are_replaced_not_followed(tmp_path):
+    """A page of a fresh staging folder (no earlier site in it) is created without looking first;
+    whatever stands in its way is still replaced, never written through."""
+    from sitegen.writer import Staging
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("<p>not ours</p>", encoding="utf-8")
+    before = tree_state(outside)
+    output = tmp_path / "output"
+    staging = Staging.open(output)
+    folder = staging.folder
+    _link(folder / "team", outside)  # where a page needs a folder
+    (folder / "about").mkdir()
+    _link(folder / "about" / "index.html", outside / "index.html")  # where a page goes
+    staging.put("team/index.html", "<p>team</p>")
+    staging.put("about/index.html", "<p>about</p>")
+    staging.finish({"index.html": "<p>home</p>"}, {}, frozenset({"team/index.html", "about/index.html"}))
+    assert tree_state(outside) == before
+    state = tree_state(output)
+    assert not [name for name, value in state.items() if isinstance(value, tuple)]  # no links left
+    assert state["team/index.html"] == b"<p>team</p>" and state["about/index.html"] == b"<p>about</p>"
+
+
 def test_files_gone_or_changed_after_the_staging_folder_opened_are_still_right(tmp_path):
     from sitegen.writer import Staging
 
